@@ -1,0 +1,62 @@
+# Patroon: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_HOUSEHOLDS ?= 120
+DEMO_YEARS ?= 4
+DEMO_SEED ?= 2025
+
+.PHONY: install run test test-sqlite test-postgres lint fmt messages openapi clean
+
+install: $(STAMP)
+
+# Creates the virtual environment if missing; reinstalls only when pyproject.toml changes,
+# so later runs work offline.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: install
+	PATROON_HTTPS=0 $(BIN)/patroon migrate
+	PATROON_HTTPS=0 $(BIN)/patroon demo load --households $(DEMO_HOUSEHOLDS) --years $(DEMO_YEARS) --seed $(DEMO_SEED)
+	PATROON_HTTPS=0 $(BIN)/patroon manage collectstatic --noinput --verbosity 0
+	@echo "Patroon runs on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the task worker)"
+	@PATROON_HTTPS=0 $(BIN)/patroon manage db_worker --queue-name default & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	PATROON_HTTPS=0 $(BIN)/gunicorn patroon.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+
+test: install lint
+	@$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "DATABASE_URL is not set: the PostgreSQL leg was not run (CI runs it)."; fi
+
+test-sqlite: install
+	env -u DATABASE_URL PATROON_HTTPS=0 $(BIN)/pytest -q
+
+test-postgres: install
+	PATROON_HTTPS=0 $(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src tests
+
+fmt: install
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix .
+
+messages: install
+	cd src/patroon && ../../$(BIN)/patroon manage makemessages -l nl -l en --no-obsolete --ignore '*/vendor/*'
+	cd src/patroon && ../../$(BIN)/patroon manage compilemessages
+
+openapi: install
+	$(BIN)/patroon docs openapi
+	$(BIN)/patroon docs permissions
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

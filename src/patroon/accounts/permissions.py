@@ -1,0 +1,114 @@
+"""Roles and the capabilities they grant: the single table every access decision reads.
+
+``docs/permissions.md`` is generated from this table (``patroon docs permissions``) and a
+test fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    INTAKE = "intake"
+    PROFESSIONAL = "professional"
+    CASE_DIRECTOR = "case_director"
+    LINK_REVIEWER = "link_reviewer"
+    MONITORING_OPERATOR = "monitoring_operator"
+    HOTLINE_OPERATOR = "hotline_operator"
+    ANALYST = "analyst"
+    PRIVACY_OFFICER = "privacy_officer"
+    ADMIN = "admin"
+
+
+class Capability(StrEnum):
+    SIGNAL_CREATE = "signal.create"
+    SIGNAL_READ = "signal.read"
+    NARRATIVE_READ = "signal.read_narrative"
+    IDENTITY_READ = "identity.read"
+    TIMELINE_READ = "timeline.read"
+    AGGREGATES_READ = "aggregates.read"
+    AUDIT_READ = "audit.read"
+    USERS_MANAGE = "users.manage"
+    TOKENS_MANAGE = "tokens.manage"
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.INTAKE: ("Intakemedewerker", "Intake worker"),
+    Role.PROFESSIONAL: ("Professional", "Professional"),
+    Role.CASE_DIRECTOR: ("Casusregisseur", "Case director"),
+    Role.LINK_REVIEWER: ("Koppelbeheerder", "Link reviewer"),
+    Role.MONITORING_OPERATOR: ("Operator meldkamer", "Monitoring operator"),
+    Role.HOTLINE_OPERATOR: ("Operator hulplijn", "Hotline operator"),
+    Role.ANALYST: ("Analist", "Analyst"),
+    Role.PRIVACY_OFFICER: ("Privacyfunctionaris", "Privacy officer"),
+    Role.ADMIN: ("Beheerder", "Administrator"),
+}
+
+_RECORDING = {
+    Capability.SIGNAL_CREATE,
+    Capability.SIGNAL_READ,
+    Capability.NARRATIVE_READ,
+    Capability.IDENTITY_READ,
+    Capability.TIMELINE_READ,
+}
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.INTAKE: frozenset(_RECORDING),
+    Role.PROFESSIONAL: frozenset(_RECORDING),
+    Role.CASE_DIRECTOR: frozenset(_RECORDING),
+    Role.LINK_REVIEWER: frozenset({Capability.IDENTITY_READ}),
+    Role.MONITORING_OPERATOR: frozenset(),
+    Role.HOTLINE_OPERATOR: frozenset(
+        {Capability.SIGNAL_CREATE, Capability.SIGNAL_READ, Capability.NARRATIVE_READ}
+    ),
+    Role.ANALYST: frozenset({Capability.AGGREGATES_READ}),
+    Role.PRIVACY_OFFICER: frozenset({Capability.AUDIT_READ}),
+    Role.ADMIN: frozenset({Capability.USERS_MANAGE, Capability.TOKENS_MANAGE}),
+}
+
+API_TOKEN_ROLES = frozenset({Role.INTAKE})
+
+WHY: dict[Role, str] = {
+    Role.INTAKE: "Records signals for their organisation and reads what it recorded.",
+    Role.PROFESSIONAL: "Works with their organisation's signals and persons.",
+    Role.CASE_DIRECTOR: "Leads cases; until case teams land, reads their organisation's signals.",
+    Role.LINK_REVIEWER: "Reviews uncertain record links in the identity vault; no narratives.",
+    Role.MONITORING_OPERATOR: "Watches victim-device alarms; no signal access.",
+    Role.HOTLINE_OPERATOR: "Records hotline reports as signals of the helpline; no identities.",
+    Role.ANALYST: "Aggregated and pseudonymised figures only; never personal data.",
+    Role.PRIVACY_OFFICER: "Reads and verifies the audit trail; no case content.",
+    Role.ADMIN: "Manages users and API tokens; never reads narratives or identities.",
+}
+
+
+def capabilities_for(roles) -> frozenset[Capability]:
+    granted: set[Capability] = set()
+    for role in roles:
+        granted |= ROLE_CAPABILITIES.get(Role(role), frozenset())
+    return frozenset(granted)
+
+
+def permissions_markdown() -> str:
+    caps = list(Capability)
+    lines = [
+        "# Permissions",
+        "",
+        "Generated from `src/patroon/accounts/permissions.py` by `patroon docs permissions`;",
+        "a test fails when this page and the code drift apart. Access is need-to-know: every",
+        "capability is also limited to the user's own organisation's records.",
+        "",
+        "| role | " + " | ".join(f"`{c.value}`" for c in caps) + " | why |",
+        "|---" * (len(caps) + 2) + "|",
+    ]
+    for role in Role:
+        marks = " | ".join("yes" if c in ROLE_CAPABILITIES[role] else "–" for c in caps)
+        lines.append(f"| {role.value} ({ROLE_LABELS[role][0]}) | {marks} | {WHY[role]} |")
+    lines += [
+        "",
+        "API tokens belong to an organisation and act with the role(s): "
+        + ", ".join(sorted(r.value for r in API_TOKEN_ROLES))
+        + ".",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,41 @@
+"""Shared pieces of the benchmarks: a scratch database and the machine they ran on."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+from datetime import date
+from pathlib import Path
+
+SIGNALS_PER_HOUSEHOLD_GUESS = 2.0
+
+
+def use_scratch_database() -> str:
+    """Benchmarks never touch the working database: with no DATABASE_URL they run on a
+    fresh SQLite file (and fresh keys) under var/bench; with DATABASE_URL, on that database,
+    which should be a scratch one."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"].split("@")[-1]
+    default_var = Path(__file__).resolve().parents[3] / "var"
+    bench_dir = Path(os.environ.get("PATROON_VAR_DIR", default_var)) / "bench"
+    shutil.rmtree(bench_dir, ignore_errors=True)
+    bench_dir.mkdir(parents=True)
+    os.environ["PATROON_VAR_DIR"] = str(bench_dir)
+    os.environ["DATABASE_URL"] = f"sqlite:///{bench_dir / 'bench.sqlite3'}"
+    return "sqlite (scratch file)"
+
+
+def demo_world(signals: int, seed: int):
+    from patroon.demo.world import generate_world
+
+    households = max(10, int(signals / SIGNALS_PER_HOUSEHOLD_GUESS * 1.2))
+    return generate_world(households=households, years=5, seed=seed, end=date(2026, 11, 1))
+
+
+def machine() -> dict:
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+    }

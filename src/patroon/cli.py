@@ -1,0 +1,369 @@
+"""The ``patroon`` command: operator tasks on top of Django's management commands."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(
+    help="Patroon: early recognition and prevention of femicide.", no_args_is_help=True
+)
+import_app = typer.Typer(help="Bulk import.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+demo_app = typer.Typer(help="The synthetic demo world.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for agency systems.", no_args_is_help=True)
+user_app = typer.Typer(help="Users.", no_args_is_help=True)
+docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks; each prints one JSON object.", no_args_is_help=True)
+for sub, name in (
+    (import_app, "import"),
+    (audit_app, "audit"),
+    (demo_app, "demo"),
+    (token_app, "token"),
+    (user_app, "user"),
+    (docs_app, "docs"),
+    (bench_app, "bench"),
+):
+    app.add_typer(sub, name=name)
+
+console = Console(stderr=True)
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patroon.settings")
+    import django
+
+    django.setup()
+
+
+def cli_actor():
+    from patroon.accounts.actor import Actor
+
+    return Actor(
+        username=f"cli:{getpass.getuser()}",
+        organisation_id=None,
+        organisation_code=None,
+        channel="cli",
+    )
+
+
+def _organisation(code: str):
+    from patroon.accounts.models import Organisation
+
+    org = Organisation.objects.filter(code=code).first()
+    if org is None:
+        console.print(f"[red]No organisation with code {code!r}.[/red]")
+        raise typer.Exit(2)
+    return org
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def manage(ctx: typer.Context) -> None:
+    """Run any Django management command: ``patroon manage check --deploy``."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["patroon manage", *ctx.args])
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@import_app.command("signals")
+def import_signals(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or JSON Lines file."),
+    org: str = typer.Option(..., "--org", help="Code of the organisation the signals come from."),
+    fmt: str = typer.Option(None, "--format", help="csv or jsonl (default: from the file name)."),
+    batch_size: int = typer.Option(5000, min=1, help="Rows per atomic batch."),
+    report: Path = typer.Option(None, help="Write the rejection report to this CSV file."),
+) -> None:
+    """Import signals. Each batch is all-or-nothing; importing a file again adds nothing."""
+    _django()
+    from patroon.signals.importing import import_file
+
+    organisation = _organisation(org)
+    total = sum(1 for line in file.open(encoding="utf-8-sig") if line.strip())
+    if (fmt or file.suffix.lstrip(".")) == "csv":
+        total -= 1
+    with _progress("Importing") as progress:
+        task = progress.add_task("import", total=total)
+        result = import_file(
+            cli_actor(),
+            organisation,
+            file,
+            fmt,
+            batch_size,
+            on_progress=lambda n: progress.advance(task, n),
+        )
+    summary = {
+        "rows": result.rows,
+        "created": result.created,
+        "existing": result.existing,
+        "held_back": result.held_back,
+        "rejected_rows": result.rejected_rows,
+    }
+    if result.rejections:
+        table = Table("row", "field", "message", title="Rejected rows")
+        for rejection in result.rejections[:50]:
+            table.add_row(str(rejection.row), rejection.field, rejection.message)
+        console.print(table)
+        if len(result.rejections) > 50:
+            console.print(f"… and {len(result.rejections) - 50} more; use --report FILE.")
+        console.print(
+            "[yellow]Batches with a rejected row were not written. Fix the rows and import "
+            "the same file again: rows already stored are skipped.[/yellow]"
+        )
+    if report:
+        result.write_csv(report)
+    typer.echo(json.dumps(summary))
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 and name the first broken entry if it was tampered with."""
+    _django()
+    from patroon.audit.services import verify_chain
+
+    verdict = verify_chain()
+    if verdict.intact:
+        typer.echo(f"Audit trail intact: {verdict.checked} entries verified.")
+        return
+    typer.echo(
+        f"Audit trail BROKEN at entry {verdict.broken_seq}: {verdict.reason} "
+        f"({verdict.checked} entries before it verified).",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
+def _progress(label: str) -> Progress:
+    return Progress(
+        TextColumn(f"[bold]{label}[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _world(households: int, years: int, seed: int):
+    from patroon.demo.world import generate_world
+
+    return generate_world(households=households, years=years, seed=seed, end=_demo_end())
+
+
+def _demo_end():
+    from datetime import date
+
+    return date.today()
+
+
+@demo_app.command("generate")
+def demo_generate(
+    households: int = typer.Option(200, min=1),
+    years: int = typer.Option(3, min=1, max=30),
+    seed: int = typer.Option(1),
+    out: Path = typer.Option(None, help="Write JSON Lines files here instead of the database."),
+    batch_size: int = typer.Option(2000, min=1),
+) -> None:
+    """Generate a reproducible, fictional population with multi-year signal histories.
+
+    Into the database through the intake services (validated and audited like real data),
+    or with --out as JSON Lines files per organisation for import benchmarks. The ground
+    truth (who is who, which households escalate) is written to a separate file.
+    """
+    _django()
+    from django.conf import settings
+
+    from patroon.demo.load import load_world, write_ground_truth, write_world_files
+
+    world = _world(households, years, seed)
+    with _progress("Generating") as progress:
+        task = progress.add_task("demo", total=None)
+        if out:
+            files = write_world_files(world, out, lambda n: progress.advance(task, n))
+            truth = out / "ground-truth.json"
+        else:
+            summary = load_world(world, batch_size, lambda n: progress.advance(task, n))
+            truth = Path(settings.VAR_DIR) / "demo" / f"ground-truth-seed{seed}.json"
+    write_ground_truth(world, truth)
+    if out:
+        typer.echo(
+            json.dumps({"files": len(files), "directory": str(out), "ground_truth": str(truth)})
+        )
+    else:
+        typer.echo(json.dumps({**summary.__dict__, "ground_truth": str(truth)}))
+
+
+@demo_app.command("load")
+def demo_load(
+    households: int = typer.Option(120, min=1),
+    years: int = typer.Option(4, min=1, max=30),
+    seed: int = typer.Option(2025),
+) -> None:
+    """What `make run` does: load a small demo world once, ensure demo logins, print them."""
+    _django()
+    from patroon.demo.logins import ensure_demo_logins
+    from patroon.signals.models import Signal
+
+    if not Signal.objects.exists():
+        demo_generate(households=households, years=years, seed=seed, out=None, batch_size=2000)
+    else:
+        console.print("Demo world already loaded; keeping it (delete var/ to start afresh).")
+    logins = ensure_demo_logins(preferred_region="rotterdam_rijnmond")
+    table = Table(
+        "username", "role", "organisation", "password", "authenticator key", title="Demo logins"
+    )
+    for login in logins:
+        table.add_row(
+            login.username, login.role, login.organisation, login.password, login.totp_secret
+        )
+    Console().print(table)
+    Console().print(
+        "Sign in with a username and password, then the six-digit code from an authenticator "
+        "app with the key above, or from: [bold].venv/bin/patroon demo code USERNAME[/bold]"
+    )
+
+
+@demo_app.command("code")
+def demo_code(username: str) -> None:
+    """Print the current sign-in code of a demo user (instead of an authenticator app)."""
+    _django()
+    from patroon.demo.logins import current_code
+
+    try:
+        typer.echo(current_code(username))
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+@token_app.command("issue")
+def token_issue(
+    org: str = typer.Option(..., "--org"), name: str = typer.Option(..., "--name")
+) -> None:
+    """Issue an API token for an organisation's system. The secret is shown once."""
+    _django()
+    from patroon.accounts.services import issue_api_token
+
+    typer.echo(issue_api_token(_organisation(org), name, actor=cli_actor()))
+
+
+@token_app.command("revoke")
+def token_revoke(prefix: str) -> None:
+    _django()
+    from patroon.accounts.services import AccountError, revoke_api_token
+
+    try:
+        revoke_api_token(prefix, actor=cli_actor())
+    except AccountError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    typer.echo(f"Token {prefix} revoked.")
+
+
+@user_app.command("create")
+def user_create(
+    username: str,
+    org: str = typer.Option(None, "--org", help="Organisation code (none for a national admin)."),
+    role: list[str] = typer.Option(..., "--role", help="Repeat for several roles."),
+) -> None:
+    """Create a user; the password is asked for, the authenticator is set up at first sign-in."""
+    _django()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from patroon.accounts.services import create_user
+
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        console.print(f"[red]{' '.join(exc.messages)}[/red]")
+        raise typer.Exit(2) from exc
+    organisation = _organisation(org) if org else None
+    create_user(username, password, organisation, role, actor=cli_actor())
+    typer.echo(f"User {username} created.")
+
+
+@docs_app.command("permissions")
+def docs_permissions(out: Path = typer.Option(Path("docs/permissions.md"))) -> None:
+    """Regenerate docs/permissions.md from the role table in code."""
+    from patroon.accounts.permissions import permissions_markdown
+
+    out.write_text(permissions_markdown(), encoding="utf-8")
+    typer.echo(f"Wrote {out}")
+
+
+@docs_app.command("openapi")
+def docs_openapi(out: Path = typer.Option(Path("docs/api/openapi.yaml"))) -> None:
+    """Regenerate the committed OpenAPI document from the code."""
+    _django()
+    from patroon.api.schema import openapi_yaml
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(openapi_yaml(), encoding="utf-8")
+    typer.echo(f"Wrote {out}")
+
+
+def _bench_setup() -> None:
+    from patroon.bench.common import use_scratch_database
+
+    database = use_scratch_database()
+    console.print(f"Benchmark database: {database}")
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@bench_app.command("intake")
+def bench_intake(
+    signals: int = typer.Option(100_000, min=100),
+    seed: int = typer.Option(11),
+    batch_size: int = typer.Option(5000, min=1),
+) -> None:
+    """Bulk JSON Lines import throughput, end to end (signals_per_second)."""
+    _bench_setup()
+    from patroon.bench.intake import run
+
+    typer.echo(json.dumps(run(signals, seed, batch_size)))
+
+
+@bench_app.command("api")
+def bench_api(
+    stored: int = typer.Option(1_000_000, min=0, help="Signals stored before measuring."),
+    requests: int = typer.Option(1000, min=10),
+    seed: int = typer.Option(12),
+) -> None:
+    """Latency of POST /api/v1/signals/ (p50/p95/p99) with many signals stored."""
+    _bench_setup()
+    from patroon.bench.api import run
+
+    typer.echo(json.dumps(run(stored, requests, seed)))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(prog_name="patroon")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

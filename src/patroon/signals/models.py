@@ -1,0 +1,51 @@
+"""Signals (meldingen). Persons appear only as pseudonymous references into the vault."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from patroon.accounts.models import Organisation
+
+
+class Signal(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="signals")
+    source_reference = models.CharField(max_length=100)
+    payload_digest = models.CharField(max_length=64)
+    reported_at = models.DateTimeField()
+    occurred_start = models.DateField()
+    occurred_end = models.DateField(null=True, blank=True)
+    occurred_approximate = models.BooleanField(default=False)
+    relationship = models.CharField(max_length=40)
+    confidentiality = models.CharField(max_length=20, default="normal")
+    narrative = models.BinaryField(null=True)
+    channel = models.CharField(max_length=20)
+    recorded_by = models.CharField(max_length=150)
+    vocabulary_version = models.CharField(max_length=20)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "source_reference"], name="unique_source_reference"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "-reported_at"])]
+
+
+class SignalPerson(models.Model):
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="persons")
+    person_ref = models.UUIDField(db_index=True)
+    role = models.CharField(max_length=40)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+
+
+class SignalBehaviour(models.Model):
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="behaviours")
+    code = models.CharField(max_length=60, db_index=True)

@@ -1,0 +1,182 @@
+"""The one write path for signals: validate a batch, resolve persons, encrypt, store, audit.
+
+The web form and the API store a batch of one; the bulk import stores batches of thousands.
+A batch is all-or-nothing: if any row is rejected nothing of the batch is written, and every
+rejected row is reported. A source reference already stored with the same content is
+"existing" (idempotent re-delivery); with different content it is a conflict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from patroon.accounts.actor import Actor
+from patroon.accounts.models import Organisation
+from patroon.audit.services import record_many
+from patroon.db.bulk import insert_rows
+from patroon.identity.resolution import PersonMention, resolver
+from patroon.security.keys import cipher, pseudonymiser
+from patroon.signals.models import Signal, SignalBehaviour, SignalPerson
+from patroon.signals.validation import FieldError, SignalInput, validate
+from patroon.vocabulary.loader import vocabulary
+
+NARRATIVE_PURPOSE = b"signals.narrative"
+CREATED, EXISTING, REJECTED, HELD_BACK = "created", "existing", "rejected", "held_back"
+REFERENCE_CHUNK = 500
+
+
+@dataclass
+class RowOutcome:
+    index: int
+    status: str
+    signal_id: uuid.UUID | None = None
+    errors: list[FieldError] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    rows: list[RowOutcome]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def rejected(self) -> list[RowOutcome]:
+        return [r for r in self.rows if r.status == REJECTED]
+
+
+def payload_digest(item: SignalInput) -> str:
+    canonical = json.dumps(dataclasses.asdict(item), sort_keys=True, default=str)
+    return pseudonymiser().digest("signal", canonical)
+
+
+def _existing(
+    organisation: Organisation, references: list[str]
+) -> dict[str, tuple[uuid.UUID, str]]:
+    found = {}
+    for i in range(0, len(references), REFERENCE_CHUNK):
+        rows = Signal.objects.filter(
+            organisation=organisation, source_reference__in=references[i : i + REFERENCE_CHUNK]
+        ).values_list("source_reference", "id", "payload_digest")
+        for ref, sid, digest in rows:
+            found[ref] = (sid, digest)
+    return found
+
+
+def store_batch(
+    actor: Actor, organisation: Organisation, raws: Sequence, channel: str, *, write: bool = True
+) -> BatchResult:
+    """Validate and store ``raws``; with ``write=False`` (or any rejected row) store nothing."""
+    vocab = vocabulary()
+    now = timezone.now()
+    outcomes: list[RowOutcome] = []
+    accepted: list[tuple[RowOutcome, SignalInput, str]] = []
+    for index, raw in enumerate(raws):
+        item, errors = validate(raw, vocab, now)
+        outcome = RowOutcome(index, REJECTED, errors=errors)
+        outcomes.append(outcome)
+        if item is not None:
+            accepted.append((outcome, item, payload_digest(item)))
+
+    with transaction.atomic():
+        known = _existing(organisation, [item.source_reference for _, item, _ in accepted])
+        to_write: list[tuple[RowOutcome, SignalInput, str]] = []
+        for outcome, item, digest in accepted:
+            previous = known.get(item.source_reference)
+            if previous is None:
+                outcome.status, outcome.signal_id = CREATED, uuid.uuid4()
+                known[item.source_reference] = (outcome.signal_id, digest)
+                to_write.append((outcome, item, digest))
+            elif previous[1] == digest:
+                outcome.status, outcome.signal_id = EXISTING, previous[0]
+            else:
+                outcome.errors = [FieldError("source_reference", "reference_conflict")]
+        if not write or any(o.status == REJECTED for o in outcomes):
+            for outcome in outcomes:
+                if outcome.status == CREATED:
+                    outcome.status, outcome.signal_id = HELD_BACK, None
+            return BatchResult(outcomes)
+        if to_write:
+            _write(actor, organisation, to_write, channel, vocab.version, now)
+    return BatchResult(outcomes)
+
+
+def _write(actor, organisation, rows, channel: str, vocabulary_version: str, now) -> None:
+    mentions = [
+        PersonMention(organisation.code, item.source_reference, person.identifiers())
+        for _, item, _ in rows
+        for person in item.persons
+    ]
+    resolution = resolver().resolve_many(mentions)
+    encrypt = cipher().encrypt
+    insert_rows(
+        Signal,
+        [
+            "id",
+            "organisation",
+            "source_reference",
+            "payload_digest",
+            "reported_at",
+            "occurred_start",
+            "occurred_end",
+            "occurred_approximate",
+            "relationship",
+            "confidentiality",
+            "narrative",
+            "channel",
+            "recorded_by",
+            "vocabulary_version",
+            "created_at",
+        ],
+        [
+            (
+                outcome.signal_id,
+                organisation.pk,
+                item.source_reference,
+                digest,
+                item.reported_at,
+                item.occurred_start,
+                item.occurred_end,
+                item.occurred_approximate,
+                item.relationship,
+                item.confidentiality,
+                encrypt(item.narrative, NARRATIVE_PURPOSE) if item.narrative else None,
+                channel,
+                actor.username,
+                vocabulary_version,
+                now,
+            )
+            for outcome, item, digest in rows
+        ],
+    )
+    person_ids = iter(resolution.person_ids)
+    insert_rows(
+        SignalPerson,
+        ["signal", "person_ref", "role", "position"],
+        [
+            (outcome.signal_id, next(person_ids), person.role, position)
+            for outcome, item, _ in rows
+            for position, person in enumerate(item.persons)
+        ],
+    )
+    insert_rows(
+        SignalBehaviour,
+        ["signal", "code"],
+        [(outcome.signal_id, code) for outcome, item, _ in rows for code in item.behaviours],
+    )
+    purpose = f"intake via {channel}"
+    record_many(actor, "create", "signal", [str(o.signal_id) for o, _, _ in rows], purpose)
+    record_many(
+        actor, "create", "identity_record", [str(r) for r in resolution.record_ids], purpose
+    )
+
+
+def decrypt_narrative(signal: Signal) -> str:
+    return cipher().decrypt(signal.narrative, NARRATIVE_PURPOSE) if signal.narrative else ""

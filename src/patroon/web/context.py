@@ -1,0 +1,13 @@
+"""Template context for the navigation: what the signed-in user's roles allow."""
+
+from __future__ import annotations
+
+from patroon.accounts.actor import actor_for_user
+from patroon.accounts.permissions import Capability
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_can_record": actor_for_user(user).can(Capability.SIGNAL_CREATE)}

@@ -1,0 +1,125 @@
+"""Template helpers for the Patroon web pages: vocabulary labels, form errors, field names."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django import template
+from django.template.defaultfilters import date as format_date
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
+
+register = template.Library()
+
+# How each form field is called in the error summary. Same wording as the labels in the
+# templates, so one translation serves both.
+FIELD_LABELS = {
+    "source_reference": _("Reference"),
+    "reported_at": _("Reported on"),
+    "occurred_start": _("Occurred on (or from)"),
+    "occurred_end": _("Occurred until (for a period)"),
+    "occurred": _("Occurred on (or from)"),
+    "occurred_approximate": _("The date is approximate"),
+    "behaviours": _("What happened"),
+    "relationship": _("Relationship between the alleged perpetrator and the victim"),
+    "persons": _("Persons"),
+    "narrative": _("What was reported or observed"),
+    "confidentiality": _("Confidentiality"),
+}
+PERSON_FIELD_LABELS = {
+    "role": _("Role"),
+    "given_names": _("Given names"),
+    "surname_prefix": _("Prefix (e.g. van der)"),
+    "surname": _("Surname"),
+    "date_of_birth": _("Date of birth"),
+    "sex": _("Sex"),
+    "bsn": _("BSN"),
+    "postcode": _("Postcode"),
+    "house_number": _("House number"),
+    "street": _("Street"),
+    "city": _("City"),
+    "phone": _("Phone"),
+    "email": _("E-mail"),
+}
+CHANNELS = {
+    "web": pgettext_lazy("channel", "web form"),
+    "api": pgettext_lazy("channel", "API (organisation system)"),
+    "import": pgettext_lazy("channel", "file import"),
+    "cli": pgettext_lazy("channel", "command line"),
+    "hotline": pgettext_lazy("channel", "hotline"),
+}
+SEX_OPTIONS = (
+    ("", _("Not known")),
+    ("F", _("Female")),
+    ("M", _("Male")),
+    ("X", _("X (other)")),
+)
+_PERSON_FIELD = re.compile(r"^persons-(\d+)-(\w+)$")
+
+
+@register.filter
+def label(code: str, mapping: dict) -> str:
+    """``{{ code|label:labels.behaviours }}``: the vocabulary label in the active language."""
+    return mapping.get(code, code) if mapping else code
+
+
+@register.simple_tag
+def person_errors(errors: dict, index: int, name: str) -> list:
+    """Errors for the form field ``persons-<index>-<name>``."""
+    return errors.get(f"persons-{index}-{name}", []) if errors else []
+
+
+@register.filter
+def field_errors(errors: dict, name: str) -> list:
+    return errors.get(name, []) if errors else []
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.simple_tag
+def sex_options() -> tuple:
+    """The choices for a person's sex, as ``(value, label)`` pairs."""
+    return SEX_OPTIONS
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """The human name of a signal-form field, for the error summary (``persons-2-bsn`` ->
+    ``Person 3: BSN``)."""
+    match = _PERSON_FIELD.match(name or "")
+    if match:
+        index, field = int(match.group(1)), match.group(2)
+        person = _("Person %(n)s") % {"n": index + 1}
+        return f"{person}: {PERSON_FIELD_LABELS.get(field, field)}"
+    return str(FIELD_LABELS.get(name, name))
+
+
+@register.filter
+def channel_label(code: str) -> str:
+    """How a signal came in (``web``, ``api``, ``import``), in words."""
+    return str(CHANNELS.get(code, code))
+
+
+@register.filter(expects_localtime=True)
+def short_date(value) -> str:
+    """A compact date for tables: ``19 Oct 2026`` / ``19 okt 2026`` (format from the catalogue)."""
+    if not value:
+        return ""
+    # Translators: a Django date format for table cells; Dutch uses lower-case months ("j b Y").
+    return format_date(value, pgettext("date format", "j M Y"))
+
+
+@register.filter
+def iso_date(value, fmt: str = "j F Y"):
+    """Format an ISO date string (as stored in the identity vault) like a date; anything
+    that is not a date is shown as it is."""
+    if isinstance(value, date):
+        return format_date(value, fmt)
+    try:
+        return format_date(date.fromisoformat(str(value)), fmt)
+    except ValueError:
+        return value

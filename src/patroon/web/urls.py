@@ -1,0 +1,20 @@
+from django.urls import path
+from django.views.i18n import set_language
+
+from patroon.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", views.login_view, name="login"),
+    path("login/code/", views.otp_verify, name="otp-verify"),
+    path("login/authenticator/", views.otp_enrol, name="otp-enrol"),
+    path("logout/", views.logout_view, name="logout"),
+    path("signals/new/", views.signal_new, name="signal-new"),
+    path("signals/new/person/", views.signal_person_row, name="signal-person-row"),
+    path("signals/<uuid:signal_id>/", views.signal_detail, name="signal-detail"),
+    path("persons/<uuid:person_ref>/", views.person_timeline, name="person-timeline"),
+    path("language/", set_language, name="set-language"),
+    path("health/", views.health, name="health"),
+]
