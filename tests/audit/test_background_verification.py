@@ -1,0 +1,19 @@
+"""The audit check runs as a django-tasks task (immediate backend in tests)."""
+
+import pytest
+from django.test import override_settings
+
+from patroon.audit.tasks import verify_audit_chain
+from patroon.signals.services import record_signal
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_verification_task_reports_an_intact_chain(org):
+    record_signal(factories.actor(["intake"], org), factories.payload("T-1"), "web")
+    result = verify_audit_chain.enqueue()
+    assert result.return_value == {"intact": True, "checked": 4, "broken_seq": None}
