@@ -51,7 +51,7 @@ fmt: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	cd src/patroon && ../../$(BIN)/patroon manage makemessages -l nl -l en --no-obsolete --ignore '*/vendor/*'
+	cd src/patroon && ../../$(BIN)/patroon manage makemessages -l nl -l en --no-obsolete --ignore '*/vendor/*' --ignore 'demo/*'
 	cd src/patroon && ../../$(BIN)/patroon manage compilemessages
 
 openapi: install

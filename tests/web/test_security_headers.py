@@ -18,7 +18,7 @@ def test_login_page_has_strict_security_headers(client):
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "geolocation=()" in response["Permissions-Policy"]
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
 

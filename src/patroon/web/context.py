@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from django.db import DatabaseError
+
 from patroon.accounts.actor import actor_for_user
 from patroon.accounts.permissions import Capability
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {"nav_can_record": actor_for_user(user).can(Capability.SIGNAL_CREATE)}
+    try:
+        if user is None or not user.is_authenticated:
+            return {}
+        return {"nav_can_record": actor_for_user(user).can(Capability.SIGNAL_CREATE)}
+    except DatabaseError:
+        return {}  # the error page must render even when the database is down

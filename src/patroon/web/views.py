@@ -8,8 +8,9 @@ import uuid
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpResponseForbidden, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -179,7 +180,7 @@ def _form_context(post=None, errors=None) -> dict:
 def signal_new(request):
     actor = request.actor
     if not actor.can(Capability.SIGNAL_CREATE):
-        return HttpResponseForbidden(_("You may not record signals."))
+        raise PermissionDenied(_("You may not record signals."))
     if request.method == "GET":
         return render(request, "web/signal_form.html", _form_context())
     payload = signal_form.payload_from_post(request.POST)
@@ -206,7 +207,7 @@ def signal_new(request):
 def signal_person_row(request):
     """htmx: one more person fieldset for the signal form."""
     if not request.actor.can(Capability.SIGNAL_CREATE):
-        return HttpResponseForbidden(_("You may not record signals."))
+        raise PermissionDenied(_("You may not record signals."))
     try:
         index = min(int(request.GET.get("person_count", "2")), signal_form.MAX_FORM_PERSONS - 1)
     except ValueError:
