@@ -6,6 +6,7 @@ import getpass
 import json
 import os
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -164,16 +165,27 @@ def _progress(label: str) -> Progress:
     )
 
 
-def _world(households: int, years: int, seed: int):
+def _generate(households: int, years: int, seed: int, end: date, out: Path | None, batch_size: int):
+    _django()
+    from django.conf import settings
+
+    from patroon.demo.load import load_world, write_ground_truth, write_world_files
     from patroon.demo.world import generate_world
 
-    return generate_world(households=households, years=years, seed=seed, end=_demo_end())
-
-
-def _demo_end():
-    from datetime import date
-
-    return date.today()
+    world = generate_world(households=households, years=years, seed=seed, end=end)
+    parameters = {"households": households, "years": years, "seed": seed, "end": end.isoformat()}
+    with _progress("Generating") as progress:
+        task = progress.add_task("demo", total=None)
+        if out:
+            files = write_world_files(world, out, lambda n: progress.advance(task, n))
+            truth = out / "ground-truth.jsonl"
+            result = {"files": len(files), "directory": str(out)}
+        else:
+            summary = load_world(world, batch_size, lambda n: progress.advance(task, n))
+            truth = Path(settings.VAR_DIR) / "demo" / f"ground-truth-seed{seed}.jsonl"
+            result = dict(summary.__dict__)
+    write_ground_truth(world, truth, parameters)
+    typer.echo(json.dumps({**result, "ground_truth": str(truth)}))
 
 
 @demo_app.command("generate")
@@ -181,36 +193,20 @@ def demo_generate(
     households: int = typer.Option(200, min=1),
     years: int = typer.Option(3, min=1, max=30),
     seed: int = typer.Option(1),
+    end: datetime = typer.Option(
+        None, formats=["%Y-%m-%d"], help="Last day of the world (default: today)."
+    ),
     out: Path = typer.Option(None, help="Write JSON Lines files here instead of the database."),
     batch_size: int = typer.Option(2000, min=1),
 ) -> None:
     """Generate a reproducible, fictional population with multi-year signal histories.
 
-    Into the database through the intake services (validated and audited like real data),
-    or with --out as JSON Lines files per organisation for import benchmarks. The ground
-    truth (who is who, which households escalate) is written to a separate file.
+    The same households, years, seed and end give the same world. Into the database through
+    the intake services (validated and audited like real data), or with --out as JSON Lines
+    files per organisation for import benchmarks. The ground truth (who is who, which
+    households escalate) is written to a separate file.
     """
-    _django()
-    from django.conf import settings
-
-    from patroon.demo.load import load_world, write_ground_truth, write_world_files
-
-    world = _world(households, years, seed)
-    with _progress("Generating") as progress:
-        task = progress.add_task("demo", total=None)
-        if out:
-            files = write_world_files(world, out, lambda n: progress.advance(task, n))
-            truth = out / "ground-truth.json"
-        else:
-            summary = load_world(world, batch_size, lambda n: progress.advance(task, n))
-            truth = Path(settings.VAR_DIR) / "demo" / f"ground-truth-seed{seed}.json"
-    write_ground_truth(world, truth)
-    if out:
-        typer.echo(
-            json.dumps({"files": len(files), "directory": str(out), "ground_truth": str(truth)})
-        )
-    else:
-        typer.echo(json.dumps({**summary.__dict__, "ground_truth": str(truth)}))
+    _generate(households, years, seed, end.date() if end else date.today(), out, batch_size)
 
 
 @demo_app.command("load")
@@ -225,19 +221,20 @@ def demo_load(
     from patroon.signals.models import Signal
 
     if not Signal.objects.exists():
-        demo_generate(households=households, years=years, seed=seed, out=None, batch_size=2000)
+        _generate(households, years, seed, date.today(), None, batch_size=2000)
     else:
         console.print("Demo world already loaded; keeping it (delete var/ to start afresh).")
     logins = ensure_demo_logins(preferred_region="rotterdam_rijnmond")
-    table = Table(
-        "username", "role", "organisation", "password", "authenticator key", title="Demo logins"
-    )
+    table = Table(title="Demo logins", box=None, pad_edge=False)
+    for column in ("username", "role", "organisation", "password", "authenticator key"):
+        table.add_column(column, no_wrap=True)
     for login in logins:
         table.add_row(
             login.username, login.role, login.organisation, login.password, login.totp_secret
         )
-    Console().print(table)
-    Console().print(
+    out = Console(width=200)
+    out.print(table)
+    out.print(
         "Sign in with a username and password, then the six-digit code from an authenticator "
         "app with the key above, or from: [bold].venv/bin/patroon demo code USERNAME[/bold]"
     )

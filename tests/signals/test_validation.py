@@ -95,3 +95,11 @@ def test_dutch_name_forms_compare_equal():
     assert fold("IJzerman") == fold("Yzerman")
     assert fold("Müller-Özdemir") == "muller ozdemir"
     assert postcode("3511ab") == "3511AB" and postcode("0123 AB") is None
+
+
+def test_the_reporting_day_is_the_senders_local_day():
+    data = factories.payload("TZ-1", reported_at="2024-03-02T00:30:00+01:00")
+    data["occurred"] = {"start": "2024-03-02"}
+    item, errors = validate(data, vocabulary(), NOW)
+    assert errors == []
+    assert item.reported_at.isoformat() == "2024-03-01T23:30:00+00:00"

@@ -52,3 +52,10 @@ def test_templates_have_no_inline_script_or_style():
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), path
         assert "<style" not in text and " style=" not in text, path
+
+
+@pytest.mark.django_db
+def test_pages_are_dutch_unless_english_is_chosen(client):
+    assert "Inloggen" in client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    client.post("/language/", {"language": "en", "next": "/login/"})
+    assert "Sign in" in client.get("/login/").content.decode()

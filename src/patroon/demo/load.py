@@ -91,6 +91,13 @@ def write_world_files(
     return {code: path for code, path in files.items() if path.stat().st_size}
 
 
-def write_ground_truth(world, path: Path) -> None:
+def write_ground_truth(world, path: Path, parameters: dict) -> None:
+    """JSON Lines, streamed: a header with the parameters, then one line per person mention
+    (``[organisation, source_reference, position, true_person_id]``) and per household."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(world.ground_truth), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps({"parameters": parameters}) + "\n")
+        for mention in world.iter_mentions():
+            handle.write(json.dumps({"mention": mention}) + "\n")
+        for household in world.iter_households_truth():
+            handle.write(json.dumps({"household": household}) + "\n")

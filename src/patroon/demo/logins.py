@@ -86,7 +86,7 @@ def ensure_demo_logins(preferred_region: str) -> list[DemoLogin]:
             DemoLogin(
                 username=username,
                 role=role,
-                organisation=org.name if org else "-",
+                organisation=org.code if org else "-",
                 password=entry["password"],
                 totp_secret=base64.b32encode(bytes.fromhex(entry["totp_key"])).decode().rstrip("="),
             )

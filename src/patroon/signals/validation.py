@@ -145,7 +145,7 @@ def _datetime(value, path: str, errors: _Collector, *, now: datetime) -> datetim
     if parsed > now + CLOCK_SKEW:
         errors.add(path, "in_future")
         return None
-    return parsed.astimezone(UTC)
+    return parsed
 
 
 def _code(value, path: str, allowed, errors: _Collector, *, required: bool = True) -> str | None:
@@ -239,6 +239,7 @@ def validate(raw, vocab: Vocabulary, now: datetime) -> tuple[SignalInput | None,
             approximate = False
         if start and end and end < start:
             errors.add("occurred.end", "end_before_start")
+        # The sender's own offset decides the reporting day: 00:30 on 2 March is 2 March.
         if start and reported_at and start > reported_at.date():
             errors.add("occurred.start", "after_reported")
 
@@ -288,7 +289,7 @@ def validate(raw, vocab: Vocabulary, now: datetime) -> tuple[SignalInput | None,
     return (
         SignalInput(
             source_reference=reference,
-            reported_at=reported_at,
+            reported_at=reported_at.astimezone(UTC),
             occurred_start=start,
             occurred_end=end,
             occurred_approximate=approximate,

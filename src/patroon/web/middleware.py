@@ -39,3 +39,16 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class DutchFirstMiddleware:
+    """Web pages are Dutch unless the user chose English (the language cookie), whatever the
+    browser's Accept-Language says; API clients may still ask for English messages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
