@@ -3,6 +3,7 @@
 import pytest
 from django.test import override_settings
 
+from patroon.audit.models import AuditEntry
 from patroon.audit.tasks import verify_audit_chain
 from patroon.signals.services import record_signal
 from tests import factories
@@ -16,4 +17,6 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 def test_verification_task_reports_an_intact_chain(org):
     record_signal(factories.actor(["intake"], org), factories.payload("T-1"), "web")
     result = verify_audit_chain.enqueue()
-    assert result.return_value == {"intact": True, "checked": 4, "broken_seq": None}
+    entries = AuditEntry.objects.count()
+    assert entries >= 2
+    assert result.return_value == {"intact": True, "checked": entries, "broken_seq": None}

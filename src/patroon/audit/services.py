@@ -4,14 +4,14 @@ data calls ``record`` (or ``record_many`` on bulk paths) inside its own transact
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from patroon.audit import chain
 from patroon.audit.context import current_request_id
 from patroon.audit.models import AuditEntry, AuditHead
+from patroon.db.bulk import insert_rows
 
 ACTIONS = frozenset({"create", "read", "list", "update", "delete", "export", "search"})
 
@@ -54,7 +54,7 @@ def record_many(
                 request_id=request_id,
             )
             digest = chain.entry_hash(prev, entry)
-            rows.append(replace(entry, prev_hash=prev, entry_hash=digest))
+            rows.append((entry, prev, digest))
             prev = digest
         _insert(rows)
         AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
@@ -65,25 +65,13 @@ def record(actor, action: str, object_type: str, object_id: str, purpose: str = 
     record_many(actor, action, object_type, [object_id], purpose)
 
 
-def _insert(rows: list[chain.Entry]) -> None:
-    table = AuditEntry._meta.db_table
-    columns = [*chain.FIELDS, "prev_hash", "entry_hash"]
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
-    at_field = AuditEntry._meta.get_field("at")
-    params = [
-        [
-            *(
-                at_field.get_db_prep_value(r.at, connection) if name == "at" else getattr(r, name)
-                for name in chain.FIELDS
-            ),
-            r.prev_hash,
-            r.entry_hash,
-        ]
-        for r in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+def _insert(rows: list[tuple[chain.Entry, str, str]]) -> None:
+    """One executemany (or COPY) for the batch of (entry, previous hash, own hash)."""
+    insert_rows(
+        AuditEntry,
+        [*chain.FIELDS, "prev_hash", "entry_hash"],
+        ([*(getattr(e, n) for n in chain.FIELDS), prev, own] for e, prev, own in rows),
+    )
 
 
 def _stored_entries(batch: int = 5000) -> Iterator[chain.Entry]:

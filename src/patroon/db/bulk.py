@@ -8,22 +8,60 @@ this class of machine; the import needs more. This writes plain tuples with ``ex
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 from django.db import connections, router
+
+# Field types whose Python value is already what the database driver takes.
+PASS_THROUGH = frozenset(
+    {
+        "CharField",
+        "SlugField",
+        "TextField",
+        "BooleanField",
+        "IntegerField",
+        "BigIntegerField",
+        "PositiveSmallIntegerField",
+        "PositiveIntegerField",
+        "SmallIntegerField",
+        "AutoField",
+        "BigAutoField",
+    }
+)
+
+
+MEMOISED = frozenset({"DateTimeField", "DateField"})
+
+
+def _converter(field, connection):
+    """None when the value passes as is; dates and times repeat within a batch (one
+    timestamp for the batch, a few distinct days), so their conversion is memoised."""
+    kind = (field.target_field if field.is_relation else field).get_internal_type()
+    if kind in PASS_THROUGH:
+        return None
+    if kind == "UUIDField":
+        # What UUIDField.get_db_prep_value does, without its per-value checks.
+        if connection.features.has_native_uuid_field:
+            return None
+        return lambda value: value.hex if value is not None else None
+    prep = functools.partial(field.get_db_prep_value, connection=connection, prepared=False)
+    return functools.lru_cache(maxsize=4096)(prep) if kind in MEMOISED else prep
 
 
 def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     db = router.db_for_write(model)
     connection = connections[db]
     fields = [model._meta.get_field(name) for name in columns]
-    column_names = [f.column for f in fields]
-    converters = [lambda v, f=f: f.get_db_prep_value(v, connection, prepared=False) for f in fields]
-    prepared = [[conv(v) for conv, v in zip(converters, row, strict=True)] for row in rows]
+    converters = [_converter(f, connection) for f in fields]
+    prepared = [
+        [v if conv is None else conv(v) for conv, v in zip(converters, row, strict=True)]
+        for row in rows
+    ]
     if not prepared:
         return 0
     table = connection.ops.quote_name(model._meta.db_table)
-    quoted = ", ".join(connection.ops.quote_name(c) for c in column_names)
+    quoted = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
@@ -31,5 +69,6 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
                     copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", prepared)  # noqa: S608
+            sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608
+            cursor.executemany(sql, prepared)
     return len(prepared)

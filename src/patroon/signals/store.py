@@ -24,10 +24,12 @@ from patroon.db.bulk import insert_rows
 from patroon.identity.resolution import PersonMention, resolver
 from patroon.security.keys import cipher, pseudonymiser
 from patroon.signals.models import Signal, SignalBehaviour, SignalPerson
-from patroon.signals.validation import FieldError, SignalInput, validate
+from patroon.signals.validation import FieldError, PersonInput, SignalInput, validate
 from patroon.vocabulary.loader import vocabulary
 
 NARRATIVE_PURPOSE = b"signals.narrative"
+SIGNAL_FIELDS = dataclasses.fields(SignalInput)
+PERSON_FIELDS = dataclasses.fields(PersonInput)
 CREATED, EXISTING, REJECTED, HELD_BACK = "created", "existing", "rejected", "held_back"
 REFERENCE_CHUNK = 500
 
@@ -53,7 +55,10 @@ class BatchResult:
 
 
 def payload_digest(item: SignalInput) -> str:
-    canonical = json.dumps(dataclasses.asdict(item), sort_keys=True, default=str)
+    """A keyed hash of the validated content, to tell a re-delivery from a conflicting reuse."""
+    persons = [[getattr(p, f.name) for f in PERSON_FIELDS] for p in item.persons]
+    values = [getattr(item, f.name) for f in SIGNAL_FIELDS if f.name != "persons"]
+    canonical = json.dumps([values, persons], default=str, separators=(",", ":"))
     return pseudonymiser().digest("signal", canonical)
 
 
@@ -171,11 +176,10 @@ def _write(actor, organisation, rows, channel: str, vocabulary_version: str, now
         ["signal", "code"],
         [(outcome.signal_id, code) for outcome, item, _ in rows for code in item.behaviours],
     )
-    purpose = f"intake via {channel}"
+    # One entry per signal covers the identity records written for it: they carry the same
+    # organisation and source reference, so the trail leads from one to the other.
+    purpose = f"intake via {channel}; signal with its identity records"
     record_many(actor, "create", "signal", [str(o.signal_id) for o, _, _ in rows], purpose)
-    record_many(
-        actor, "create", "identity_record", [str(r) for r in resolution.record_ids], purpose
-    )
 
 
 def decrypt_narrative(signal: Signal) -> str:

@@ -29,7 +29,7 @@ class Term:
         return self.en if language.startswith("en") else self.nl
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     version: str
     sources: dict[str, str]
@@ -39,7 +39,13 @@ class Vocabulary:
     confidentiality: dict[str, Term]
 
     def active(self, section: str) -> dict[str, Term]:
-        return {code: t for code, t in getattr(self, section).items() if not t.retired}
+        """Terms that may be used in new signals (validation asks this for every field)."""
+        return _active_terms(self, section)
+
+
+@functools.cache
+def _active_terms(vocab: Vocabulary, section: str) -> dict[str, Term]:
+    return {code: t for code, t in getattr(vocab, section).items() if not t.retired}
 
 
 def parse(data: dict) -> Vocabulary:
