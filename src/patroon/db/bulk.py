@@ -44,7 +44,17 @@ def _converter(field, connection):
         # What UUIDField.get_db_prep_value does, without its per-value checks.
         if connection.features.has_native_uuid_field:
             return None
-        return lambda value: value.hex if value is not None else None
+        hexes: dict = {None: None}
+
+        def to_hex(value):
+            # A signal's id repeats in its person and behaviour rows: format it once.
+            try:
+                return hexes[value]
+            except KeyError:
+                hexes[value] = value.hex
+                return hexes[value]
+
+        return to_hex
     prep = functools.partial(field.get_db_prep_value, connection=connection, prepared=False)
     return functools.lru_cache(maxsize=4096)(prep) if kind in MEMOISED else prep
 

@@ -22,7 +22,10 @@ class IdentityRecord(models.Model):
     """The identifiers one organisation recorded for one person in one signal, encrypted."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="records")
+    # Indexed through the (person, organisation_code) index below.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="records", db_index=False
+    )
     organisation_code = models.CharField(max_length=40)
     source_reference = models.CharField(max_length=100)
     identifiers = models.BinaryField()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from patroon.db.bulk import insert_rows
+from patroon.db.ids import time_ordered_uuid
 from patroon.identity.keys import match_values
 from patroon.identity.models import IdentityRecord, MatchKey, Person
 from patroon.security.keys import cipher, pseudonymiser
@@ -70,7 +71,7 @@ class ExactKeyResolver:
             [(kind, digest, person) for (kind, digest), person in new_keys.items()],
         )
         encrypt = cipher().encrypt
-        record_ids = [uuid.uuid4() for _ in mentions]
+        record_ids = [time_ordered_uuid() for _ in mentions]
         insert_rows(
             IdentityRecord,
             ["id", "person", "organisation_code", "source_reference", "identifiers", "created_at"],

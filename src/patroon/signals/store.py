@@ -21,6 +21,7 @@ from patroon.accounts.actor import Actor
 from patroon.accounts.models import Organisation
 from patroon.audit.services import record_many
 from patroon.db.bulk import insert_rows
+from patroon.db.ids import time_ordered_uuid
 from patroon.identity.resolution import PersonMention, resolver
 from patroon.security.keys import cipher, pseudonymiser
 from patroon.signals.models import Signal, SignalBehaviour, SignalPerson
@@ -96,7 +97,7 @@ def store_batch(
         for outcome, item, digest in accepted:
             previous = known.get(item.source_reference)
             if previous is None:
-                outcome.status, outcome.signal_id = CREATED, uuid.uuid4()
+                outcome.status, outcome.signal_id = CREATED, time_ordered_uuid()
                 known[item.source_reference] = (outcome.signal_id, digest)
                 to_write.append((outcome, item, digest))
             elif previous[1] == digest:
