@@ -122,7 +122,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             " PRAGMA busy_timeout=20000; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
-            " PRAGMA mmap_size=268435456;"
+            " PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=16384;"
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0

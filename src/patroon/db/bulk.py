@@ -9,6 +9,7 @@ this class of machine; the import needs more. This writes plain tuples with ``ex
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Iterable, Sequence
 
 from django.db import connections, router
@@ -41,20 +42,10 @@ def _converter(field, connection):
     if kind in PASS_THROUGH:
         return None
     if kind == "UUIDField":
-        # What UUIDField.get_db_prep_value does, without its per-value checks.
+        # Callers may pass a UUID or its 32-digit hex form (PostgreSQL takes both).
         if connection.features.has_native_uuid_field:
             return None
-        hexes: dict = {None: None}
-
-        def to_hex(value):
-            # A signal's id repeats in its person and behaviour rows: format it once.
-            try:
-                return hexes[value]
-            except KeyError:
-                hexes[value] = value.hex
-                return hexes[value]
-
-        return to_hex
+        return lambda value: value.hex if isinstance(value, uuid.UUID) else value
     prep = functools.partial(field.get_db_prep_value, connection=connection, prepared=False)
     return functools.lru_cache(maxsize=4096)(prep) if kind in MEMOISED else prep
 

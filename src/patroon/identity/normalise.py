@@ -18,8 +18,11 @@ def fold(text: str | None) -> str:
     """Lower case, accents removed, punctuation as spaces, single spaces."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    if text.isascii():  # the common case; nothing to decompose
+        ascii_text = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     ascii_text = ascii_text.replace("ij", "y")
     return _SPACES.sub(" ", _NON_ALNUM.sub(" ", ascii_text)).strip()
 

@@ -122,6 +122,7 @@ def _write(actor, organisation, rows, channel: str, vocabulary_version: str, now
     ]
     resolution = resolver().resolve_many(mentions)
     encrypt = cipher().encrypt
+    keys = [outcome.signal_id.hex for outcome, _, _ in rows]  # formatted once, used thrice
     insert_rows(
         Signal,
         [
@@ -143,7 +144,7 @@ def _write(actor, organisation, rows, channel: str, vocabulary_version: str, now
         ],
         [
             (
-                outcome.signal_id,
+                key,
                 organisation.pk,
                 item.source_reference,
                 digest,
@@ -159,7 +160,7 @@ def _write(actor, organisation, rows, channel: str, vocabulary_version: str, now
                 vocabulary_version,
                 now,
             )
-            for outcome, item, digest in rows
+            for key, (_, item, digest) in zip(keys, rows, strict=True)
         ],
     )
     person_ids = iter(resolution.person_ids)
@@ -167,15 +168,19 @@ def _write(actor, organisation, rows, channel: str, vocabulary_version: str, now
         SignalPerson,
         ["signal", "person_ref", "role", "position"],
         [
-            (outcome.signal_id, next(person_ids), person.role, position)
-            for outcome, item, _ in rows
+            (key, next(person_ids), person.role, position)
+            for key, (_, item, _) in zip(keys, rows, strict=True)
             for position, person in enumerate(item.persons)
         ],
     )
     insert_rows(
         SignalBehaviour,
         ["signal", "code"],
-        [(outcome.signal_id, code) for outcome, item, _ in rows for code in item.behaviours],
+        [
+            (key, code)
+            for key, (_, item, _) in zip(keys, rows, strict=True)
+            for code in item.behaviours
+        ],
     )
     # One entry per signal covers the identity records written for it: they carry the same
     # organisation and source reference, so the trail leads from one to the other.

@@ -37,9 +37,16 @@ SIGNAL_FIELDS = frozenset(
         "confidentiality",
     }
 )
-PERSON_FIELDS = frozenset(
-    {"role", "bsn", "date_of_birth", "sex", "postcode", "phone", "email", *PERSON_TEXT_FIELDS}
+IDENTIFIER_FIELDS = (
+    "bsn",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "phone",
+    "email",
+    *PERSON_TEXT_FIELDS,
 )
+PERSON_FIELDS = frozenset({"role", *IDENTIFIER_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -67,10 +74,10 @@ class PersonInput:
 
     def identifiers(self) -> dict:
         """The identifying part, as stored (encrypted) in the identity vault."""
-        values = {k: getattr(self, k) for k in PERSON_FIELDS if k != "role"}
+        values = {k: v for k in IDENTIFIER_FIELDS if (v := getattr(self, k))}
         if self.date_of_birth:
             values["date_of_birth"] = self.date_of_birth.isoformat()
-        return {k: v for k, v in values.items() if v}
+        return values
 
 
 @dataclass(frozen=True)
