@@ -6,7 +6,14 @@ from patroon.accounts.access import AccessDenied, require
 from patroon.accounts.actor import Actor
 from patroon.accounts.models import Organisation
 from patroon.accounts.permissions import Capability
-from patroon.signals.store import BatchResult, RowOutcome, store_batch
+from patroon.signals.store import (
+    BatchResult,
+    Prepared,
+    RowOutcome,
+    prepare,
+    store_batch,
+    store_prepared,
+)
 
 
 def record_signal(actor: Actor, raw, channel: str) -> RowOutcome:
@@ -19,7 +26,7 @@ def record_signal(actor: Actor, raw, channel: str) -> RowOutcome:
 def import_batch(
     actor: Actor,
     organisation: Organisation,
-    raws: list,
+    batch: list | Prepared,
     *,
     write: bool = True,
     channel: str = "import",
@@ -32,4 +39,5 @@ def import_batch(
     """
     if actor.organisation_id is not None and actor.organisation_id != organisation.pk:
         raise AccessDenied("signal.create for another organisation")
-    return store_batch(actor, organisation, raws, channel, write=write)
+    prepared = batch if isinstance(batch, Prepared) else prepare(batch)
+    return store_prepared(actor, organisation, prepared, channel, write=write)
