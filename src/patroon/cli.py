@@ -138,10 +138,21 @@ def import_signals(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    background: bool = typer.Option(
+        False, help="Queue the check for the task worker (for a nightly cron) and return."
+    ),
+) -> None:
     """Check the hash chain; exit 1 and name the first broken entry if it was tampered with."""
     _django()
     from patroon.audit.services import verify_chain
+
+    if background:
+        from patroon.audit.tasks import verify_audit_chain
+
+        result = verify_audit_chain.enqueue()
+        typer.echo(f"Queued audit verification as task {result.id}.")
+        return
 
     verdict = verify_chain()
     if verdict.intact:

@@ -20,3 +20,16 @@ def test_verification_task_reports_an_intact_chain(org):
     entries = AuditEntry.objects.count()
     assert entries >= 2
     assert result.return_value == {"intact": True, "checked": entries, "broken_seq": None}
+
+
+def test_cli_queues_the_check_for_the_worker(org):
+    from django_tasks_db.models import DBTaskResult
+    from typer.testing import CliRunner
+
+    from patroon.cli import app
+
+    result = CliRunner().invoke(app, ["audit", "verify", "--background"])
+    assert result.exit_code == 0, result.output
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "patroon.audit.tasks.verify_audit_chain"
+    assert queued.status == "READY"
