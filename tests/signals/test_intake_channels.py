@@ -189,19 +189,3 @@ def test_api_conflict_on_reused_reference(org):
     assert conflict.status_code == 409
     assert conflict.json()["invalid-params"][0]["name"] == "source_reference"
     assert Signal.objects.count() == 1
-
-
-def test_large_files_validate_ahead_in_a_worker_with_the_same_result(org, tmp_path, monkeypatch):
-    from patroon.signals import importing
-
-    monkeypatch.setattr(importing, "PIPELINE_FROM_BYTES", 0)
-    rows = [factories.payload(f"PIPE-{i}") for i in range(12)]
-    rows[9]["behaviours"] = ["nonsense"]
-    path = tmp_path / "big.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    report = import_file(factories.actor(["intake"], org), org, path, batch_size=4)
-    assert (report.created, report.held_back, report.rejected_rows) == (8, 3, 1)
-    assert [(r.row, r.field) for r in report.rejections] == [(10, "behaviours[0]")]
-    assert sorted(Signal.objects.values_list("source_reference", flat=True)) == sorted(
-        f"PIPE-{i}" for i in range(8)
-    )

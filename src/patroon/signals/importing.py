@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import csv
-import multiprocessing
-from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from django.utils import timezone
-
 from patroon.accounts.actor import Actor
 from patroon.accounts.models import Organisation
-from patroon.signals import worker
 from patroon.signals.fileformats import FileRow, read_rows
 from patroon.signals.messages import render
 from patroon.signals.services import import_batch
-from patroon.signals.store import CREATED, EXISTING, HELD_BACK, REJECTED, prepare
+from patroon.signals.store import CREATED, EXISTING, HELD_BACK, REJECTED
 from patroon.signals.validation import FieldError
 
 DEFAULT_BATCH_SIZE = 5000
-PIPELINE_FROM_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -59,30 +52,6 @@ def _batches(rows: Iterable[FileRow], size: int):
         yield batch
 
 
-def _parsed(batch: list[FileRow]) -> list:
-    return [row.raw for row in batch if row.parse_error is None]
-
-
-def _prepared(batches, in_worker: bool, now):
-    """(batch, prepared) pairs. For large files, validation runs one batch ahead in a
-    worker process while this process writes the previous batch: the two cores work at once."""
-    if not in_worker:
-        for batch in batches:
-            yield batch, prepare(_parsed(batch), now)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=worker.start) as pool:
-        pending: deque = deque()
-        for batch in batches:
-            pending.append((batch, pool.submit(worker.prepare, _parsed(batch), now)))
-            if len(pending) > 2:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
-
-
 def import_file(
     actor: Actor,
     organisation: Organisation,
@@ -92,16 +61,16 @@ def import_file(
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     report = ImportReport()
-    in_worker = path.stat().st_size > PIPELINE_FROM_BYTES
-    batches = _batches(read_rows(path, fmt), batch_size)
-    for batch, prepared in _prepared(batches, in_worker, timezone.now()):
+    for batch in _batches(read_rows(path, fmt), batch_size):
         parsed = [row for row in batch if row.parse_error is None]
         for row in batch:
             if row.parse_error is not None:
                 message = render(FieldError("", "invalid_json", {"detail": row.parse_error}))
                 report.rejections.append(Rejection(row.number, "", message))
                 report.rejected_rows += 1
-        result = import_batch(actor, organisation, prepared, write=len(parsed) == len(batch))
+        result = import_batch(
+            actor, organisation, [row.raw for row in parsed], write=len(parsed) == len(batch)
+        )
         for row, outcome in zip(parsed, result.rows, strict=True):
             if outcome.status == REJECTED:
                 report.rejected_rows += 1

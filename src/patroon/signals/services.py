@@ -6,14 +6,7 @@ from patroon.accounts.access import AccessDenied, require
 from patroon.accounts.actor import Actor
 from patroon.accounts.models import Organisation
 from patroon.accounts.permissions import Capability
-from patroon.signals.store import (
-    BatchResult,
-    Prepared,
-    RowOutcome,
-    prepare,
-    store_batch,
-    store_prepared,
-)
+from patroon.signals.store import BatchResult, RowOutcome, store_batch
 
 
 def record_signal(actor: Actor, raw, channel: str) -> RowOutcome:
@@ -26,7 +19,7 @@ def record_signal(actor: Actor, raw, channel: str) -> RowOutcome:
 def import_batch(
     actor: Actor,
     organisation: Organisation,
-    batch: list | Prepared,
+    raws: list,
     *,
     write: bool = True,
     channel: str = "import",
@@ -39,5 +32,4 @@ def import_batch(
     """
     if actor.organisation_id is not None and actor.organisation_id != organisation.pk:
         raise AccessDenied("signal.create for another organisation")
-    prepared = batch if isinstance(batch, Prepared) else prepare(batch)
-    return store_prepared(actor, organisation, prepared, channel, write=write)
+    return store_batch(actor, organisation, raws, channel, write=write)

@@ -13,7 +13,6 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -77,49 +76,25 @@ def _existing(
     return found
 
 
-@dataclass
-class Prepared:
-    """A validated batch: what needs no database, so it can run ahead in another process."""
-
-    outcomes: list[RowOutcome]
-    accepted: list[tuple[int, SignalInput, str]]
-    validated_at: datetime
-
-
-def prepare(raws: Sequence, now: datetime | None = None) -> Prepared:
-    vocab = vocabulary()
-    now = now or timezone.now()
-    outcomes: list[RowOutcome] = []
-    accepted: list[tuple[int, SignalInput, str]] = []
-    for index, raw in enumerate(raws):
-        item, errors = validate(raw, vocab, now)
-        outcomes.append(RowOutcome(index, REJECTED, errors=errors))
-        if item is not None:
-            accepted.append((index, item, payload_digest(item)))
-    return Prepared(outcomes, accepted, now)
-
-
 def store_batch(
     actor: Actor, organisation: Organisation, raws: Sequence, channel: str, *, write: bool = True
 ) -> BatchResult:
     """Validate and store ``raws``; with ``write=False`` (or any rejected row) store nothing."""
-    return store_prepared(actor, organisation, prepare(raws), channel, write=write)
+    vocab = vocabulary()
+    now = timezone.now()
+    outcomes: list[RowOutcome] = []
+    accepted: list[tuple[RowOutcome, SignalInput, str]] = []
+    for index, raw in enumerate(raws):
+        item, errors = validate(raw, vocab, now)
+        outcome = RowOutcome(index, REJECTED, errors=errors)
+        outcomes.append(outcome)
+        if item is not None:
+            accepted.append((outcome, item, payload_digest(item)))
 
-
-def store_prepared(
-    actor: Actor,
-    organisation: Organisation,
-    prepared: Prepared,
-    channel: str,
-    *,
-    write: bool = True,
-) -> BatchResult:
-    outcomes = prepared.outcomes
     with transaction.atomic():
-        known = _existing(organisation, [item.source_reference for _, item, _ in prepared.accepted])
+        known = _existing(organisation, [item.source_reference for _, item, _ in accepted])
         to_write: list[tuple[RowOutcome, SignalInput, str]] = []
-        for index, item, digest in prepared.accepted:
-            outcome = outcomes[index]
+        for outcome, item, digest in accepted:
             previous = known.get(item.source_reference)
             if previous is None:
                 outcome.status, outcome.signal_id = CREATED, time_ordered_uuid()
@@ -135,8 +110,7 @@ def store_prepared(
                     outcome.status, outcome.signal_id = HELD_BACK, None
             return BatchResult(outcomes)
         if to_write:
-            version = vocabulary().version
-            _write(actor, organisation, to_write, channel, version, timezone.now())
+            _write(actor, organisation, to_write, channel, vocab.version, now)
     return BatchResult(outcomes)
 
 
