@@ -81,7 +81,7 @@ class ExactKeyResolver:
                     pid,
                     m.organisation_code,
                     m.source_reference,
-                    encrypt(json.dumps(m.identifiers, sort_keys=True), IDENTIFIERS_PURPOSE),
+                    encrypt(json.dumps(m.identifiers, separators=(",", ":")), IDENTIFIERS_PURPOSE),
                     now,
                 )
                 for rid, pid, m in zip(record_ids, person_ids, mentions, strict=True)

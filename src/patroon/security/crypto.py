@@ -9,7 +9,6 @@ identifier column and still decrypt).
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 import os
@@ -91,4 +90,4 @@ class Pseudonymiser:
 
     def digest(self, kind: str, value: str) -> str:
         message = f"{kind}\x1f{value}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, message, "sha256").hex()

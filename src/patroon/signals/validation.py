@@ -180,8 +180,9 @@ def _person(raw, index: int, vocab: Vocabulary, errors: _Collector, today: date)
     before = len(errors.errors)
     role = _code(raw.get("role"), f"{path}.role", vocab.active("roles"), errors)
     texts = {
-        name: _text(raw.get(name), f"{path}.{name}", errors, required=False, max_length=MAX_NAME)
+        name: _text(value, f"{path}.{name}", errors, required=False, max_length=MAX_NAME)
         for name in PERSON_TEXT_FIELDS
+        if (value := raw.get(name)) is not None
     }
     bsn = _text(raw.get("bsn"), f"{path}.bsn", errors, required=False, max_length=9)
     if bsn is not None and not bsn_is_valid(bsn):
