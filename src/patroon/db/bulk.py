@@ -54,11 +54,11 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     db = router.db_for_write(model)
     connection = connections[db]
     fields = [model._meta.get_field(name) for name in columns]
-    converters = [_converter(f, connection) for f in fields]
-    prepared = [
-        [v if conv is None else conv(v) for conv, v in zip(converters, row, strict=True)]
-        for row in rows
-    ]
+    converting = [(i, conv) for i, f in enumerate(fields) if (conv := _converter(f, connection))]
+    prepared = [list(row) for row in rows]
+    for i, convert in converting:
+        for row in prepared:
+            row[i] = convert(row[i])
     if not prepared:
         return 0
     table = connection.ops.quote_name(model._meta.db_table)
