@@ -7,6 +7,7 @@ data opens until ``request.user.is_verified()``.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,7 +21,7 @@ def verified_required(view):
     def wrapper(request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
-            return redirect(f"{reverse('web:login')}?next={request.path}")
+            return redirect(f"{reverse('web:login')}?{urlencode({'next': request.path})}")
         if not user.is_verified():
             if confirmed_totp_device(user) is None:
                 return redirect("web:otp-enrol")
