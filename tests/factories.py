@@ -49,8 +49,8 @@ def verified_client(u) -> Client:
     return client
 
 
-def api_client(org) -> Client:
-    token = issue_api_token(org, "test system")
+def api_client(org, role: str = "intake") -> Client:
+    token = issue_api_token(org, "test system", role=role)
     return Client(HTTP_AUTHORIZATION=f"Token {token}")
 
 

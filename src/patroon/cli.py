@@ -266,13 +266,19 @@ def demo_code(username: str) -> None:
 
 @token_app.command("issue")
 def token_issue(
-    org: str = typer.Option(..., "--org"), name: str = typer.Option(..., "--name")
+    org: str = typer.Option(..., "--org"),
+    name: str = typer.Option(..., "--name"),
+    role: str = typer.Option("intake", "--role", help="intake (records signals) or professional"),
 ) -> None:
     """Issue an API token for an organisation's system. The secret is shown once."""
     _django()
-    from patroon.accounts.services import issue_api_token
+    from patroon.accounts.services import AccountError, issue_api_token
 
-    typer.echo(issue_api_token(_organisation(org), name, actor=cli_actor()))
+    try:
+        typer.echo(issue_api_token(_organisation(org), name, role=role, actor=cli_actor()))
+    except AccountError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 @token_app.command("revoke")

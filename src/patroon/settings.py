@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "patroon.vocabulary",
     "patroon.identity",
     "patroon.signals",
+    "patroon.patterns",
     "patroon.demo",
     "patroon.web",
 ]
@@ -260,6 +261,12 @@ LOGGING = {
     },
 }
 
+# Called with the signals just stored, inside the intake transaction.
+PATROON_SIGNAL_STORED_HOOKS = ["patroon.patterns.services.signals_stored"]
+# The red-flag rules (policy data); a malformed file stops the application at start.
+PATROON_RULES_FILE = os.environ.get(
+    "PATROON_RULES_FILE", str(BASE_DIR / "patterns" / "data" / "red_flags.yaml")
+)
 PATROON_PERSON_RESOLVER = os.environ.get(
     "PATROON_PERSON_RESOLVER", "patroon.identity.resolution.ExactKeyResolver"
 )

@@ -26,8 +26,11 @@ EXPECTED = {
     Role.MONITORING_OPERATOR: (False, False, False, False, False, False),
     Role.ANALYST: (False, False, False, False, False, True),
     Role.PRIVACY_OFFICER: (False, False, False, False, False, False),
+    Role.SUPERVISOR: (False, False, False, False, True, False),
     Role.ADMIN: (False, False, False, False, False, False),
 }
+# Roles that work the alert queue of their organisation; supervisors also see escalations.
+HANDLES_ALERTS = {Role.PROFESSIONAL, Role.CASE_DIRECTOR, Role.SUPERVISOR}
 
 PUBLIC = {"login", "otp-verify", "otp-enrol", "logout", "set-language", "health", "schema", "docs"}
 COVERED = {
@@ -37,6 +40,15 @@ COVERED = {
     "signal-detail",
     "person-timeline",
     "signal-list",
+    "alert-queue",
+    "alert-detail",
+    "alert-acknowledge",
+    "alert-handle",
+    "victim-timeline",
+    "dyad-timeline",
+    "alert-list",
+    "timeline-victim",
+    "timeline-dyad",
 }
 
 
@@ -92,7 +104,57 @@ def test_web_access_by_role(role, org, world):
         assert (SURNAME in text) is identity
 
     assert client.get(f"/signals/{world['foreign']}/").status_code == 404
-    assert client.get(f"/persons/{world['victim']}/").status_code == (200 if timeline else 404)
+    person_page = client.get(f"/persons/{world['victim']}/")
+    assert person_page.status_code == (200 if timeline and read else 404)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_alert_routes_by_role(role, org, other_org, world):
+    """The world's signals raise alerts routed to Veilig Thuis (``other_org``)."""
+    from patroon.patterns.models import Alert
+
+    alert = Alert.objects.filter(routed_organisation=other_org).first()
+    assert alert is not None
+    handles = role in HANDLES_ALERTS
+    timeline = EXPECTED[role][4]
+    client = factories.verified_client(factories.user([role.value], other_org))
+    assert client.get("/alerts/").status_code == (200 if handles else 403)
+    assert client.get(f"/alerts/{alert.pk}/").status_code == (200 if handles else 403)
+    assert client.get(f"/timelines/{world['victim']}/").status_code == (200 if timeline else 403)
+    dyad = f"/timelines/{alert.victim_ref}/{alert.perpetrator_ref}/"
+    assert client.get(dyad).status_code == (200 if timeline else 403)
+    assert client.post(f"/alerts/{alert.pk}/acknowledge/").status_code == (302 if handles else 403)
+    handled = client.post(f"/alerts/{alert.pk}/handle/", {"outcome": "no_action", "note": "x"})
+    assert handled.status_code == (302 if handles else 403)
+
+    police = factories.verified_client(factories.user([role.value], org))
+    assert police.get(f"/alerts/{alert.pk}/").status_code == (404 if handles else 403)
+
+
+def test_alert_api_by_token_role(org, other_org, world):
+    from patroon.patterns.models import Alert
+
+    alert = Alert.objects.filter(routed_organisation=other_org).first()
+    intake = factories.api_client(other_org)
+    professional = factories.api_client(other_org, role="professional")
+    assert intake.get("/api/v1/alerts/").status_code == 403
+    assert intake.get(f"/api/v1/timelines/{world['victim']}/").status_code == 200
+    assert professional.get(f"/api/v1/alerts/{alert.pk}/").status_code == 200
+    dyad = f"/api/v1/timelines/{alert.victim_ref}/{alert.perpetrator_ref}/"
+    assert professional.get(dyad).status_code == 200
+    assert professional.post(f"/api/v1/alerts/{alert.pk}/acknowledge/").status_code == 200
+    handled = professional.post(
+        f"/api/v1/alerts/{alert.pk}/handle/",
+        {"outcome": "no_action", "note": "x"},
+        content_type="application/json",
+    )
+    assert handled.status_code == 200
+    assert (
+        factories.api_client(org, role="professional")
+        .get(f"/api/v1/alerts/{alert.pk}/")
+        .status_code
+        == 404
+    )
 
 
 def test_api_token_sees_only_its_own_organisation(org, other_org, world):

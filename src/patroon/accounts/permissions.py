@@ -18,6 +18,7 @@ class Role(StrEnum):
     HOTLINE_OPERATOR = "hotline_operator"
     ANALYST = "analyst"
     PRIVACY_OFFICER = "privacy_officer"
+    SUPERVISOR = "supervisor"
     ADMIN = "admin"
 
 
@@ -27,6 +28,9 @@ class Capability(StrEnum):
     NARRATIVE_READ = "signal.read_narrative"
     IDENTITY_READ = "identity.read"
     TIMELINE_READ = "timeline.read"
+    ALERT_READ = "alert.read"
+    ALERT_HANDLE = "alert.handle"
+    ALERT_ESCALATIONS = "alert.escalations"
     AGGREGATES_READ = "aggregates.read"
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
@@ -42,6 +46,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.HOTLINE_OPERATOR: ("Operator hulplijn", "Hotline operator"),
     Role.ANALYST: ("Analist", "Analyst"),
     Role.PRIVACY_OFFICER: ("Privacyfunctionaris", "Privacy officer"),
+    Role.SUPERVISOR: ("Leidinggevende", "Supervisor"),
     Role.ADMIN: ("Beheerder", "Administrator"),
 }
 
@@ -53,10 +58,12 @@ _RECORDING = {
     Capability.TIMELINE_READ,
 }
 
+_ALERTS = {Capability.ALERT_READ, Capability.ALERT_HANDLE}
+
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.INTAKE: frozenset(_RECORDING),
-    Role.PROFESSIONAL: frozenset(_RECORDING),
-    Role.CASE_DIRECTOR: frozenset(_RECORDING),
+    Role.PROFESSIONAL: frozenset(_RECORDING | _ALERTS),
+    Role.CASE_DIRECTOR: frozenset(_RECORDING | _ALERTS),
     Role.LINK_REVIEWER: frozenset({Capability.IDENTITY_READ}),
     Role.MONITORING_OPERATOR: frozenset(),
     Role.HOTLINE_OPERATOR: frozenset(
@@ -64,20 +71,24 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     ),
     Role.ANALYST: frozenset({Capability.AGGREGATES_READ}),
     Role.PRIVACY_OFFICER: frozenset({Capability.AUDIT_READ}),
+    Role.SUPERVISOR: frozenset({Capability.TIMELINE_READ, Capability.ALERT_ESCALATIONS} | _ALERTS),
     Role.ADMIN: frozenset({Capability.USERS_MANAGE, Capability.TOKENS_MANAGE}),
 }
 
-API_TOKEN_ROLES = frozenset({Role.INTAKE})
+API_TOKEN_ROLES = frozenset({Role.INTAKE, Role.PROFESSIONAL})
 
 WHY: dict[Role, str] = {
     Role.INTAKE: "Records signals for their organisation and reads what it recorded.",
-    Role.PROFESSIONAL: "Works with their organisation's signals and persons.",
+    Role.PROFESSIONAL: (
+        "Works with their organisation's signals and persons; handles alerts routed to it."
+    ),
     Role.CASE_DIRECTOR: "Leads cases; until case teams land, reads their organisation's signals.",
     Role.LINK_REVIEWER: "Reviews uncertain record links in the identity vault; no narratives.",
     Role.MONITORING_OPERATOR: "Watches victim-device alarms; no signal access.",
     Role.HOTLINE_OPERATOR: "Records hotline reports as signals of the helpline; no identities.",
     Role.ANALYST: "Aggregated and pseudonymised figures only; never personal data.",
     Role.PRIVACY_OFFICER: "Reads and verifies the audit trail; no case content.",
+    Role.SUPERVISOR: "Receives alerts nobody acknowledged in time; handles alerts.",
     Role.ADMIN: "Manages users and API tokens; never reads narratives or identities.",
 }
 

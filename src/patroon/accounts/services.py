@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from patroon.accounts.actor import SYSTEM, Actor
 from patroon.accounts.catalogue import organisation_kinds, regions
 from patroon.accounts.models import ApiToken, Organisation, RoleGrant, User
-from patroon.accounts.permissions import Role
+from patroon.accounts.permissions import API_TOKEN_ROLES, Role
 from patroon.audit.services import record
 
 
@@ -77,8 +77,13 @@ def _hash_key(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_api_token(organisation: Organisation, name: str, *, actor: Actor = SYSTEM) -> str:
+def issue_api_token(
+    organisation: Organisation, name: str, *, role: str = "intake", actor: Actor = SYSTEM
+) -> str:
     """Create a token and return its secret once; it cannot be shown again."""
+    if role not in API_TOKEN_ROLES:
+        allowed = ", ".join(sorted(API_TOKEN_ROLES))
+        raise AccountError(f"An API token can act as: {allowed}; not '{role}'.")
     prefix = secrets.token_hex(4)
     secret = f"ptr_{prefix}_{secrets.token_urlsafe(32)}"
     ApiToken.objects.create(
@@ -86,6 +91,7 @@ def issue_api_token(organisation: Organisation, name: str, *, actor: Actor = SYS
         name=name,
         prefix=prefix,
         key_hash=_hash_key(secret),
+        role=role,
         created_by=actor.username,
     )
     record(actor, "create", "api_token", prefix, purpose="API access for an agency system")

@@ -8,7 +8,6 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from patroon.accounts.actor import Actor
-from patroon.accounts.permissions import API_TOKEN_ROLES
 from patroon.accounts.services import authenticate_api_token
 
 
@@ -42,7 +41,7 @@ class OrganisationTokenAuthentication(authentication.BaseAuthentication):
             username=f"api:{org.code}:{token.prefix}",
             organisation_id=org.pk,
             organisation_code=org.code,
-            roles=frozenset(r.value for r in API_TOKEN_ROLES),
+            roles=frozenset({token.role}),
             channel="api",
         )
         return ApiPrincipal(actor), token

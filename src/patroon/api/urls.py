@@ -1,13 +1,35 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from patroon.api import views
+from patroon.api import alert_views, views
 
 app_name = "api"
 
 urlpatterns = [
     path("signals/", views.SignalCollectionView.as_view(), name="signal-list"),
     path("signals/<uuid:signal_id>/", views.SignalDetailView.as_view(), name="signal-detail"),
+    path("alerts/", alert_views.AlertCollectionView.as_view(), name="alert-list"),
+    path("alerts/<uuid:alert_id>/", alert_views.AlertDetailView.as_view(), name="alert-detail"),
+    path(
+        "alerts/<uuid:alert_id>/acknowledge/",
+        alert_views.AlertAcknowledgeView.as_view(),
+        name="alert-acknowledge",
+    ),
+    path(
+        "alerts/<uuid:alert_id>/handle/",
+        alert_views.AlertHandleView.as_view(),
+        name="alert-handle",
+    ),
+    path(
+        "timelines/<uuid:victim_ref>/",
+        alert_views.VictimTimelineView.as_view(),
+        name="timeline-victim",
+    ),
+    path(
+        "timelines/<uuid:victim_ref>/<uuid:perpetrator_ref>/",
+        alert_views.DyadTimelineView.as_view(),
+        name="timeline-dyad",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

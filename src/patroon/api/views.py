@@ -29,7 +29,7 @@ from patroon.signals.store import CREATED
 PROBLEM = OpenApiResponse(ProblemSerializer, description="Problem details (RFC 9457)")
 
 
-def _problems(*codes: int) -> dict:
+def problems(*codes: int) -> dict:
     return {(code, "application/problem+json"): PROBLEM for code in codes}
 
 
@@ -50,7 +50,7 @@ class SignalCollectionView(APIView):
             OpenApiParameter("limit", int, description="Page size, 1-500 (default 50)."),
             OpenApiParameter("offset", int, description="Number of signals to skip."),
         ],
-        responses={200: SignalPageSerializer, **_problems(400, 401, 403)},
+        responses={200: SignalPageSerializer, **problems(400, 401, 403)},
     )
     def get(self, request):
         actor = actor_of(request)
@@ -73,7 +73,7 @@ class SignalCollectionView(APIView):
         responses={
             201: SignalReceiptSerializer,
             200: SignalReceiptSerializer,
-            **_problems(400, 401, 403, 409),
+            **problems(400, 401, 403, 409),
         },
     )
     def post(self, request):
@@ -103,7 +103,7 @@ class SignalDetailView(APIView):
     @extend_schema(
         operation_id="signals_retrieve",
         summary="One signal of your organisation",
-        responses={200: SignalDetailSerializer, **_problems(401, 403, 404)},
+        responses={200: SignalDetailSerializer, **problems(401, 403, 404)},
     )
     def get(self, request, signal_id: uuid.UUID):
         view = selectors.signal_detail(actor_of(request), signal_id, purpose="API read")

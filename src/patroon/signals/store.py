@@ -9,13 +9,17 @@ rejected row is reported. A source reference already stored with the same conten
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from patroon.accounts.actor import Actor
 from patroon.accounts.models import Organisation
@@ -186,6 +190,42 @@ def _write(actor, organisation, rows, channel: str, vocabulary_version: str, now
     # organisation and source reference, so the trail leads from one to the other.
     purpose = f"intake via {channel}; signal with its identity records"
     record_many(actor, "create", "signal", [str(o.signal_id) for o, _, _ in rows], purpose)
+    person_ids = iter(resolution.person_ids)
+    stored = [
+        StoredSignal(
+            outcome.signal_id,
+            organisation.pk,
+            organisation.kind,
+            item.occurred_start,
+            item.reported_at,
+            item.relationship,
+            tuple(item.behaviours),
+            tuple((next(person_ids), person.role) for person in item.persons),
+        )
+        for outcome, item, _ in rows
+    ]
+    for hook in _stored_hooks():
+        hook(stored)
+
+
+@dataclass(frozen=True)
+class StoredSignal:
+    """What later stages (the pattern engine) need of a signal just written, without a query."""
+
+    signal_id: uuid.UUID
+    organisation_id: int
+    organisation_kind: str
+    occurred: date
+    reported_at: datetime
+    relationship: str
+    behaviours: tuple[str, ...]
+    persons: tuple[tuple[uuid.UUID, str], ...]
+
+
+@functools.cache
+def _stored_hooks() -> tuple:
+    """Called inside the intake transaction, so a signal and its consequences land together."""
+    return tuple(import_string(path) for path in settings.PATROON_SIGNAL_STORED_HOOKS)
 
 
 def decrypt_narrative(signal: Signal) -> str:

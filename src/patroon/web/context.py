@@ -13,6 +13,10 @@ def navigation(request) -> dict:
     try:
         if user is None or not user.is_authenticated:
             return {}
-        return {"nav_can_record": actor_for_user(user).can(Capability.SIGNAL_CREATE)}
+        actor = actor_for_user(user)
+        return {
+            "nav_can_record": actor.can(Capability.SIGNAL_CREATE),
+            "nav_can_alerts": actor.can(Capability.ALERT_READ),
+        }
     except DatabaseError:
         return {}  # the error page must render even when the database is down

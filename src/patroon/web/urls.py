@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from patroon.web import views
+from patroon.web import alert_views, views
 
 app_name = "web"
 
@@ -15,6 +15,20 @@ urlpatterns = [
     path("signals/new/person/", views.signal_person_row, name="signal-person-row"),
     path("signals/<uuid:signal_id>/", views.signal_detail, name="signal-detail"),
     path("persons/<uuid:person_ref>/", views.person_timeline, name="person-timeline"),
+    path("alerts/", alert_views.alert_queue, name="alert-queue"),
+    path("alerts/<uuid:alert_id>/", alert_views.alert_detail, name="alert-detail"),
+    path(
+        "alerts/<uuid:alert_id>/acknowledge/",
+        alert_views.alert_acknowledge,
+        name="alert-acknowledge",
+    ),
+    path("alerts/<uuid:alert_id>/handle/", alert_views.alert_handle, name="alert-handle"),
+    path("timelines/<uuid:victim_ref>/", alert_views.dyad_timeline, name="victim-timeline"),
+    path(
+        "timelines/<uuid:victim_ref>/<uuid:perpetrator_ref>/",
+        alert_views.dyad_timeline,
+        name="dyad-timeline",
+    ),
     path("language/", set_language, name="set-language"),
     path("health/", views.health, name="health"),
 ]

@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from patroon.accounts.access import AccessDenied, NotVisible
 from patroon.accounts.permissions import Capability
 from patroon.accounts.services import confirmed_totp_device, start_totp_enrolment
+from patroon.patterns.selectors import open_alert_counts
 from patroon.signals import selectors
 from patroon.signals.messages import render as render_error
 from patroon.signals.services import record_signal
@@ -30,6 +31,7 @@ from patroon.vocabulary.loader import vocabulary
 from patroon.web import signal_form
 from patroon.web.auth import verified_required
 from patroon.web.forms import LoginForm, TokenForm
+from patroon.web.labels import vocabulary_labels
 
 
 def _safe_next(request, default: str = "web:dashboard"):
@@ -125,17 +127,9 @@ def dashboard(request):
         context["signal_count"] = selectors.count_signals(actor)
     if actor.can(Capability.AGGREGATES_READ):
         context["aggregates"] = selectors.behaviour_counts(actor)
-    context["labels"] = _labels()
+    context["alert_counts"] = open_alert_counts(actor)
+    context["labels"] = vocabulary_labels()
     return render(request, "web/dashboard.html", context)
-
-
-def _labels() -> dict:
-    vocab = vocabulary()
-    language = get_language() or "nl"
-    return {
-        section: {code: term.label(language) for code, term in getattr(vocab, section).items()}
-        for section in ("behaviours", "roles", "relationships", "confidentiality")
-    }
 
 
 def _form_context(post=None, errors=None) -> dict:
@@ -242,7 +236,7 @@ def signal_detail(request, signal_id: uuid.UUID):
         "web/signal_detail.html",
         {
             "view": view,
-            "labels": _labels(),
+            "labels": vocabulary_labels(),
             "can_timeline": request.actor.can(Capability.TIMELINE_READ),
         },
     )
@@ -258,7 +252,7 @@ def person_timeline(request, person_ref: uuid.UUID):
     return render(
         request,
         "web/person_timeline.html",
-        {"signals": signals, "person_ref": person_ref, "labels": _labels()},
+        {"signals": signals, "person_ref": person_ref, "labels": vocabulary_labels()},
     )
 
 

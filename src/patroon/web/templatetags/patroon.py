@@ -123,3 +123,65 @@ def iso_date(value, fmt: str = "j F Y"):
         return format_date(date.fromisoformat(str(value)), fmt)
     except ValueError:
         return value
+
+
+SEVERITY_LABELS = {
+    "red": pgettext_lazy("alert severity", "Red"),
+    "orange": pgettext_lazy("alert severity", "Orange"),
+    "yellow": pgettext_lazy("alert severity", "Yellow"),
+}
+STATUS_LABELS = {
+    "open": pgettext_lazy("alert status", "Open"),
+    "new": pgettext_lazy("alert status", "New"),
+    "acknowledged": pgettext_lazy("alert status", "Acknowledged"),
+    "handled": pgettext_lazy("alert status", "Handled"),
+}
+ACTION_LABELS = {
+    "raised": _("Raised by the red-flag rule"),
+    "evidence_added": _("New evidence added"),
+    "acknowledged": _("Acknowledged"),
+    "handled": _("Handled"),
+    "escalated": _("Escalated to a supervisor (deadline missed)"),
+}
+
+
+@register.filter
+def severity_label(code: str) -> str:
+    return SEVERITY_LABELS.get(code, code)
+
+
+@register.filter
+def alert_status(code: str) -> str:
+    return STATUS_LABELS.get(code, code)
+
+
+@register.filter
+def alert_action(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
+
+
+@register.filter
+def org_kind(code: str) -> str:
+    from django.utils.translation import get_language
+
+    from patroon.accounts.catalogue import kind_label
+
+    return kind_label(code, (get_language() or "nl")[:2])
+
+
+@register.filter
+def region_label(code: str) -> str:
+    from patroon.accounts.catalogue import regions
+
+    return regions().get(code, code)
+
+
+@register.filter
+def short_ref(value) -> str:
+    """A pseudonymous reference shortened for reading aloud on the phone: 'a1b2c3d4'."""
+    return str(value)[:8]
+
+
+@register.filter
+def split(value: str) -> list[str]:
+    return value.split()
