@@ -28,7 +28,8 @@ run: install
 	PATROON_HTTPS=0 $(BIN)/patroon manage collectstatic --noinput --verbosity 0
 	@echo "Patroon runs on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the task worker)"
 	@PATROON_HTTPS=0 $(BIN)/patroon manage db_worker --queue-name default & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	PATROON_HTTPS=0 $(BIN)/patroon patterns sweep --every 300 >/dev/null & sweeper=$$!; \
+	trap "kill $$worker $$sweeper 2>/dev/null" EXIT INT TERM; \
 	PATROON_HTTPS=0 $(BIN)/gunicorn patroon.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
 
 test: install lint

@@ -24,7 +24,9 @@ token_app = typer.Typer(help="API tokens for agency systems.", no_args_is_help=T
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
 docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 bench_app = typer.Typer(help="Benchmarks; each prints one JSON object.", no_args_is_help=True)
+patterns_app = typer.Typer(help="Timelines, red-flag rules and alerts.", no_args_is_help=True)
 for sub, name in (
+    (patterns_app, "patterns"),
     (import_app, "import"),
     (audit_app, "audit"),
     (demo_app, "demo"),
@@ -338,6 +340,61 @@ def docs_openapi(out: Path = typer.Option(Path("docs/api/openapi.yaml"))) -> Non
     typer.echo(f"Wrote {out}")
 
 
+@patterns_app.command("sweep")
+def patterns_sweep(
+    background: bool = typer.Option(False, help="Queue the sweep for the task worker."),
+    every: int = typer.Option(
+        0, min=0, help="Repeat every N seconds until stopped (a scheduler for `make run`)."
+    ),
+) -> None:
+    """Re-evaluate every victim's timeline (time-based rules) and escalate overdue alerts."""
+    _django()
+    import dataclasses
+    import time
+
+    from patroon.patterns.sweep import sweep
+
+    if background:
+        from patroon.patterns.tasks import sweep_all
+
+        typer.echo(f"Queued the pattern sweep as task {sweep_all.enqueue().id}.")
+        return
+    while True:
+        typer.echo(json.dumps(dataclasses.asdict(sweep())))
+        if not every:
+            return
+        time.sleep(every)
+
+
+@patterns_app.command("rebuild")
+def patterns_rebuild() -> None:
+    """Rebuild the timeline stream from the stored signals, then sweep (after a vocabulary
+    change in behaviour severities, for example)."""
+    _django()
+    from patroon.patterns.services import rebuild_all
+    from patroon.patterns.sweep import sweep
+
+    written = rebuild_all()
+    result = sweep()
+    typer.echo(f"Rebuilt {written} timeline entries; {result.alerts_raised} new alerts.")
+
+
+@patterns_app.command("check")
+def patterns_check(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Validate a red-flag rules file before it is deployed; exit 2 with the rule and field."""
+    _django()
+    from patroon.accounts.catalogue import organisation_kinds
+    from patroon.patterns.conditions import RuleError
+    from patroon.patterns.rulebook import load
+
+    try:
+        book = load(path, set(organisation_kinds()))
+    except RuleError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    typer.echo(f"{path}: version {book.version}, {len(book.rules)} rules, all valid.")
+
+
 def _bench_setup() -> None:
     from patroon.bench.common import use_scratch_database
 
@@ -373,6 +430,36 @@ def bench_api(
     from patroon.bench.api import run
 
     typer.echo(json.dumps(run(stored, requests, seed)))
+
+
+@bench_app.command("patterns")
+def bench_patterns(
+    signals: int = typer.Option(1_000_000, min=1000, help="Signals in the history."),
+    dyads: int = typer.Option(300_000, min=100),
+    new_signals: int = typer.Option(1000, min=10, help="New signals timed one by one."),
+    seed: int = typer.Option(13),
+) -> None:
+    """Intake-to-alert latency per new signal (p50/p95/p99) and full sweep time."""
+    _bench_setup()
+    from patroon.bench.patterns import run
+
+    typer.echo(json.dumps(run(signals, dyads, new_signals, seed)))
+
+
+@bench_app.command("rules")
+def bench_rules(
+    households: int = typer.Option(5000, min=10),
+    years: int = typer.Option(4, min=1),
+    seed: int = typer.Option(2025),
+    end: str = typer.Option("2026-11-01", help="Last day of the demo world (ISO date)."),
+) -> None:
+    """What the red-flag rules would have done on the demo world's ground truth (synthetic)."""
+    _django()
+    from datetime import date
+
+    from patroon.bench.rules_truth import run
+
+    typer.echo(json.dumps(run(households, years, seed, date.fromisoformat(end))))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -57,3 +57,19 @@ def test_a_malformed_rules_file_stops_the_application_at_start(tmp_path):
     )
     assert started.returncode != 0
     assert "rule 'fragmentation': field 'when.all[1].count.distinct'" in started.stderr
+
+
+def test_patterns_check_names_the_rule_and_field(tmp_path):
+    from typer.testing import CliRunner
+
+    from patroon.cli import app
+
+    data = shipped()
+    next(r for r in data["rules"] if r["id"] == "weapon")["severity"] = "purple"
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(app, ["patterns", "check", str(path)])
+    assert result.exit_code == 2
+    assert "rule 'weapon': field 'severity'" in result.output
+    ok = CliRunner().invoke(app, ["patterns", "check", str(DATA_FILE)])
+    assert ok.exit_code == 0 and "all valid" in ok.output

@@ -25,6 +25,7 @@ DEMO_LOGINS = [
     ("demo-intake", "intake", "politie", "Ilse Intake"),
     ("demo-professional", "professional", "veilig_thuis", "Priya Professional"),
     ("demo-regisseur", "case_director", "veilig_thuis", "Ruud Regisseur"),
+    ("demo-leidinggevende", "supervisor", "veilig_thuis", "Lotte Leidinggevende"),
     ("demo-koppelbeheer", "link_reviewer", "expertisecentrum", "Karin Koppelbeheer"),
     ("demo-meldkamer", "monitoring_operator", "reclassering", "Mo Meldkamer"),
     ("demo-hulplijn", "hotline_operator", "hulplijn", "Hanna Hulplijn"),

@@ -58,6 +58,8 @@ DISTINCT: dict[str, Callable[[Entry], object]] = {
     "organisation": lambda e: e.organisation_id,
     "organisation_kind": lambda e: e.organisation_kind,
     "perpetrator": lambda e: e.perpetrator_ref,
+    # One incident is often reported by several organisations; days count incidents.
+    "day": lambda e: e.occurred,
 }
 
 
@@ -114,6 +116,13 @@ class Rising:
     filter: Filter
     window_days: int
     at_least: int
+    distinct: str | None = None
+
+    def _size(self, hits: list[Entry]) -> int:
+        if self.distinct is None:
+            return len(hits)
+        key = DISTINCT[self.distinct]
+        return len({key(e) for e in hits} - {None})
 
     def evidence(self, entries, as_of, context) -> Evidence | None:
         recent = [
@@ -121,11 +130,12 @@ class Rising:
             for e in _window(entries, as_of - self.window_days + 1, as_of)
             if self.filter.matches(e)
         ]
-        if len(recent) < self.at_least:
+        size = self._size(recent)
+        if size < self.at_least:
             return None
         before = _window(entries, as_of - 2 * self.window_days + 1, as_of - self.window_days)
-        previous = sum(1 for e in before if self.filter.matches(e))
-        return tuple(recent) if len(recent) > previous else None
+        previous = self._size([e for e in before if self.filter.matches(e)])
+        return tuple(recent) if size > previous else None
 
 
 @dataclass(frozen=True)

@@ -118,9 +118,7 @@ class _Compiler:
         if not isinstance(body, dict):
             self.fail(path, "must be a mapping")
         self.only(body, FILTER_KEYS | {"within_days", "at_least", "distinct"}, path)
-        distinct = body.get("distinct")
-        if distinct is not None and distinct not in c.DISTINCT:
-            self.fail(f"{path}.distinct", f"must be one of {', '.join(c.DISTINCT)}")
+        distinct = self.distinct(body, path)
         filt = {k: v for k, v in body.items() if k in FILTER_KEYS}
         return c.Count(
             self.filter(filt, path),
@@ -143,15 +141,22 @@ class _Compiler:
             self.positive(body, "recent_days", path, required=False),
         )
 
+    def distinct(self, body: dict, path: str) -> str | None:
+        distinct = body.get("distinct")
+        if distinct is not None and distinct not in c.DISTINCT:
+            self.fail(f"{path}.distinct", f"must be one of {', '.join(c.DISTINCT)}")
+        return distinct
+
     def build_rising(self, body, path):
         if not isinstance(body, dict):
             self.fail(path, "must be a mapping")
-        self.only(body, FILTER_KEYS | {"window_days", "at_least"}, path)
+        self.only(body, FILTER_KEYS | {"window_days", "at_least", "distinct"}, path)
         filt = {k: v for k, v in body.items() if k in FILTER_KEYS}
         return c.Rising(
             self.filter(filt, path),
             self.positive(body, "window_days", path),
             self.positive(body, "at_least", path),
+            self.distinct(body, path),
         )
 
     def build_severity_rising(self, body, path):

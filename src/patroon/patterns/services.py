@@ -401,3 +401,85 @@ def escalate_overdue(now: datetime | None = None) -> int:
         )
         record_many(SYSTEM, "update", "alert", [str(p) for p in overdue], "escalated: overdue")
     return len(overdue)
+
+
+def _project_stored(signal_ids: Sequence[uuid.UUID] | None) -> list[EntryRow]:
+    """Timeline rows for these signals (all signals when ``None``), read from intake's tables."""
+    from patroon.signals.models import Signal, SignalBehaviour, SignalPerson
+
+    severities = severity_table()
+    signals = Signal.objects.all()
+    persons = SignalPerson.objects.all()
+    behaviours = SignalBehaviour.objects.all()
+    if signal_ids is not None:
+        signals = signals.filter(pk__in=signal_ids)
+        persons = persons.filter(signal_id__in=signal_ids)
+        behaviours = behaviours.filter(signal_id__in=signal_ids)
+    people: dict[uuid.UUID, list] = {}
+    for signal_id, ref, role in persons.order_by("signal_id", "position").values_list(
+        "signal_id", "person_ref", "role"
+    ):
+        people.setdefault(signal_id, []).append((ref, role))
+    codes: dict[uuid.UUID, list[str]] = {}
+    for signal_id, code in behaviours.values_list("signal_id", "code"):
+        codes.setdefault(signal_id, []).append(code)
+    rows: list[EntryRow] = []
+    for sid, org_id, kind, occurred, reported, relationship in signals.values_list(
+        "id",
+        "organisation_id",
+        "organisation__kind",
+        "occurred_start",
+        "reported_at",
+        "relationship",
+    ):
+        rows.extend(
+            project(
+                sid,
+                org_id,
+                kind,
+                occurred,
+                reported,
+                relationship,
+                codes.get(sid, ()),
+                people.get(sid, ()),
+                severities,
+            )
+        )
+    return rows
+
+
+def refresh_signals(signal_ids: Sequence[uuid.UUID]) -> int:
+    """Rebuild these signals' timeline entries and re-evaluate the victims they touch.
+
+    Called when the persons named in signals change (a merge or split in the vault), so
+    timelines and alerts follow the new picture. Returns the number of entries written.
+    """
+    signal_ids = list(signal_ids)
+    with transaction.atomic():
+        before = set()
+        for i in range(0, len(signal_ids), LOAD_CHUNK):
+            chunk = signal_ids[i : i + LOAD_CHUNK]
+            entries = TimelineEntry.objects.filter(signal_id__in=chunk)
+            before.update(entries.values_list("victim_ref", flat=True))
+            entries.delete()
+        rows: list[EntryRow] = []
+        for i in range(0, len(signal_ids), LOAD_CHUNK):
+            rows.extend(_project_stored(signal_ids[i : i + LOAD_CHUNK]))
+        insert_entries(rows)
+        touched: dict[uuid.UUID, set[uuid.UUID]] = {victim: set() for victim in before}
+        for r in rows:
+            touched.setdefault(r.victim_ref, set())
+            if r.perpetrator_ref is not None:
+                touched[r.victim_ref].add(r.perpetrator_ref)
+        if touched:
+            evaluate_victims(touched, timezone.now())
+    return len(rows)
+
+
+def rebuild_all() -> int:
+    """Rebuild the whole timeline stream from the signals (after a vocabulary change)."""
+    with transaction.atomic():
+        TimelineEntry.objects.all().delete()
+        rows = _project_stored(None)
+        insert_entries(rows)
+    return len(rows)
