@@ -1,7 +1,10 @@
 """The red-flag condition language, compiled from the rules file into small evaluator objects.
 
 Pure Python. Every condition answers ``evidence(entries, as_of, context)`` with the entries
-that made it true (possibly none, for context facts), or ``None`` when it is false. Entries
+that made it true (possibly none, for context facts), or ``None`` when it is false, and
+names its ``horizon``: how many days back its evidence can lie (``None``: unbounded). A
+timeline whose latest entry is older than a rule's horizon cannot fire it, which lets the
+sweep skip the many dormant dyads without evaluating them. Entries
 are sorted by date; windows are found by bisection so a sweep over a million signals only
 touches the entries inside each window.
 """
@@ -70,6 +73,10 @@ class Count:
     within_days: int | None
     distinct: str | None
 
+    @property
+    def horizon(self) -> int | None:
+        return self.within_days
+
     def evidence(self, entries, as_of, context) -> Evidence | None:
         pool = (
             _until(entries, as_of)
@@ -90,6 +97,10 @@ class Sequence_:
     then: Filter
     within_days: int
     recent_days: int | None
+
+    @property
+    def horizon(self) -> int | None:
+        return self.recent_days
 
     def evidence(self, entries, as_of, context) -> Evidence | None:
         pool = _until(entries, as_of)
@@ -118,6 +129,10 @@ class Rising:
     at_least: int
     distinct: str | None = None
 
+    @property
+    def horizon(self) -> int | None:
+        return self.window_days
+
     def _size(self, hits: list[Entry]) -> int:
         if self.distinct is None:
             return len(hits)
@@ -143,6 +158,10 @@ class SeverityRising:
     within_days: int
     by: int
 
+    @property
+    def horizon(self) -> int | None:
+        return self.within_days
+
     def evidence(self, entries, as_of, context) -> Evidence | None:
         pool = _until(entries, as_of)
         split = bisect.bisect_left(pool, as_of - self.within_days + 1, key=_occurred)
@@ -163,6 +182,10 @@ class Absence:
     days: int
     recent_days: int
 
+    @property
+    def horizon(self) -> int | None:
+        return self.recent_days
+
     def evidence(self, entries, as_of, context) -> Evidence | None:
         pool = _until(entries, as_of)
         window = _window(pool, as_of - self.recent_days, as_of - self.days)
@@ -181,6 +204,7 @@ class Absence:
 @dataclass(frozen=True)
 class OpenCase:
     expected: bool
+    horizon = None
 
     def evidence(self, entries, as_of, context: Context) -> Evidence | None:
         return () if context.open_case == self.expected else None
@@ -189,6 +213,11 @@ class OpenCase:
 @dataclass(frozen=True)
 class All:
     parts: tuple
+
+    @property
+    def horizon(self) -> int | None:
+        bounded = [p.horizon for p in self.parts if p.horizon is not None]
+        return min(bounded) if bounded else None
 
     def evidence(self, entries, as_of, context) -> Evidence | None:
         found: list[Entry] = []
@@ -204,6 +233,11 @@ class All:
 class Any_:
     parts: tuple
 
+    @property
+    def horizon(self) -> int | None:
+        horizons = [p.horizon for p in self.parts]
+        return None if None in horizons else max(horizons)
+
     def evidence(self, entries, as_of, context) -> Evidence | None:
         for part in self.parts:
             hits = part.evidence(entries, as_of, context)
@@ -215,6 +249,7 @@ class Any_:
 @dataclass(frozen=True)
 class Not:
     part: object
+    horizon = None
 
     def evidence(self, entries, as_of, context) -> Evidence | None:
         return None if self.part.evidence(entries, as_of, context) is not None else ()

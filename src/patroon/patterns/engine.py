@@ -43,8 +43,13 @@ def evaluate(
     ``perpetrators`` limits dyad rules to the dyads touched by new signals (incremental path).
     """
     firings: list[Firing] = []
+    if not entries:
+        return firings
     per_dyad = dyads(entries)
     for rule in book.rules:
+        horizon = rule.horizon
+        if horizon is not None and entries[-1].occurred < as_of - horizon:
+            continue  # nothing recent enough on her whole timeline
         if rule.scope == "victim":
             hits = rule.condition.evidence(entries, as_of, context)
             if hits:
@@ -52,6 +57,8 @@ def evaluate(
             continue
         for perpetrator, dyad_entries in per_dyad.items():
             if perpetrators is not None and perpetrator not in perpetrators:
+                continue
+            if horizon is not None and dyad_entries[-1].occurred < as_of - horizon:
                 continue
             hits = rule.condition.evidence(dyad_entries, as_of, context)
             if hits:

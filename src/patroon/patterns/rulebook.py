@@ -42,6 +42,10 @@ class Rule:
     recommended_step: Text
     condition: object
 
+    @property
+    def horizon(self) -> int | None:
+        return self.condition.horizon
+
 
 @dataclass(frozen=True, eq=False)
 class RuleBook:

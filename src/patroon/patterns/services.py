@@ -36,6 +36,14 @@ LOAD_CHUNK = 500
 Key = tuple[uuid.UUID, uuid.UUID | None, str]
 
 
+def ref_key(value) -> str | None:
+    """One comparable form for a reference read through the ORM (a UUID) or raw from the
+    sweep's cursor (32 hex digits on SQLite), so the sweep need not build UUID objects."""
+    if value is None:
+        return None
+    return value.hex if isinstance(value, uuid.UUID) else value.replace("-", "")
+
+
 class InvalidTransition(ValueError):
     """The alert is not in a state that allows this action (answered as 409)."""
 
@@ -184,7 +192,7 @@ class AlertWriter:
             for pk, victim, perp, rule, status, until in alerts.values_list(
                 "id", "victim_ref", "perpetrator_ref", "rule_id", "status", "evidence_until"
             ):
-                known = self.known.setdefault((victim, perp, rule), _Known())
+                known = self.known.setdefault((victim.hex, ref_key(perp), rule), _Known())
                 if status == Alert.Status.HANDLED:
                     known.handled_until = max(known.handled_until, until.timestamp())
                 else:
@@ -195,19 +203,19 @@ class AlertWriter:
                 evidence = AlertEvidence.objects.filter(alert__status__in=OPEN_STATUSES)
             for alert_id, signal_id in evidence.values_list("alert_id", "signal_id"):
                 if alert_id in open_ids:
-                    open_ids[alert_id].evidence.add(signal_id)
+                    open_ids[alert_id].evidence.add(signal_id.hex)
 
     def write(self, firings: Iterable[tuple[uuid.UUID, Firing, Sequence[Entry]]]) -> list:
         new_alerts, new_evidence, events, grown = [], [], [], {}
         for victim, firing, entries in firings:
-            key = (victim, firing.perpetrator_ref, firing.rule.id)
+            key = (ref_key(victim), ref_key(firing.perpetrator_ref), firing.rule.id)
             known = self.known.setdefault(key, _Known())
             latest = max(e.reported for e in firing.evidence)
             if known.open_alert is not None:
-                added = [e for e in firing.evidence if e.signal_id not in known.evidence]
+                added = [e for e in firing.evidence if ref_key(e.signal_id) not in known.evidence]
                 if added:
                     new_evidence.extend((known.open_alert, e) for e in added)
-                    known.evidence.update(e.signal_id for e in added)
+                    known.evidence.update(ref_key(e.signal_id) for e in added)
                     grown[known.open_alert] = max(grown.get(known.open_alert, latest), latest)
                     events.append((known.open_alert, "evidence_added", f"{len(added)} signal(s)"))
                 continue
@@ -236,7 +244,7 @@ class AlertWriter:
             new_evidence.extend((alert_id, e) for e in firing.evidence)
             events.append((alert_id, "raised", firing.rule.id))
             known.open_alert = alert_id
-            known.evidence = {e.signal_id for e in firing.evidence}
+            known.evidence = {ref_key(e.signal_id) for e in firing.evidence}
         self._flush(new_alerts, new_evidence, events, grown)
         return [row[0] for row in new_alerts]
 
