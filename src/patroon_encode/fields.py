@@ -1,0 +1,199 @@
+"""Normalised linkage fields of one person record. Standard library only.
+
+This is the single normalisation that the plaintext linkage (inside the vault) and the
+encoder (at each organisation) share: both modes must derive exactly the same values, or a
+token made at the police would never equal the one made at the GP. It lives here, and not in
+the Patroon package, so that the encoder runs stand-alone.
+
+Dutch surnames: particles ("van", "de", "van der", "ter", ...) are split off, also when written
+after a comma ("Berg, van der") or glued to the name ("Vanderberg"); a hyphenated double
+surname ("Jansen-de Vries") yields a second surname component.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+_HOUSE = re.compile(r"^(\d+)\s*([a-z0-9]*)")
+
+#: Words that make up Dutch (and a few Flemish/French) surname particles, after folding.
+PARTICLE_WORDS = frozenset(
+    {"van", "der", "den", "de", "het", "t", "in", "ter", "ten", "te", "op", "uit", "la", "le", "d"}
+)
+# Particles glued to the surname ("Vanderberg"), longest first; only stripped when at least
+# three letters remain, so that "Vandam" stays "dam" but a short name is left alone.
+_GLUED = ("vanhet", "vander", "vanden", "vande", "vant", "van")
+
+#: The linkage fields, in a fixed order (the order of encoded output and of data frames).
+FIELDS = (
+    "given_name",
+    "given_initial",
+    "surname",
+    "surname_full",
+    "surname2",
+    "dob",
+    "dob_swap",
+    "dob_ym",
+    "dob_md",
+    "dob_yd",
+    "dob_year",
+    "postcode",
+    "postcode_area",
+    "house_number",
+    "house_digits",
+    "street",
+    "city",
+    "phone",
+    "bsn",
+    "email",
+)
+
+
+def fold(text: str | None) -> str:
+    """Lower case ASCII, accents removed, punctuation as single spaces; "ij" as "y"."""
+    if not text:
+        return ""
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = text.lower().replace("ij", "y")
+    return _SPACES.sub(" ", _NON_ALNUM.sub(" ", text)).strip()
+
+
+def _strip_particles(words: list[str]) -> list[str]:
+    start, end = 0, len(words)
+    while start < end - 1 and words[start] in PARTICLE_WORDS:
+        start += 1
+    while end - 1 > start and words[end - 1] in PARTICLE_WORDS:
+        end -= 1
+    return words[start:end]
+
+
+def _core(words: list[str]) -> str:
+    core = "".join(_strip_particles(words))
+    for glued in _GLUED:
+        if core.startswith(glued) and len(core) - len(glued) >= 3:
+            return core[len(glued) :]
+    return core
+
+
+def split_surname(prefix: str | None, surname: str | None) -> tuple[str, str, str]:
+    """(core, full, second core) of a surname; empty strings where absent.
+
+    ``full`` is prefix and surname without spaces ("vanderberg"), so that "van der Berg"
+    and "Vanderberg" agree; ``core`` drops the particles ("berg"); a hyphenated double
+    surname gives its second part as ``second`` ("Jansen-de Vries" -> "jansen", "vries").
+    """
+    raw = surname or ""
+    if "," in raw:  # "Berg, van der": the particle written after the name
+        name, _, after = raw.partition(",")
+        raw = f"{after} {name}"
+    parts = [p for p in (fold(f"{prefix or ''} {raw}").split(" ")) if p]
+    if not parts:
+        return "", "", ""
+    full = "".join(parts)
+    pieces = [fold(p).split(" ") for p in re.split(r"-+", f"{prefix or ''} {raw}")]
+    pieces = [[w for w in piece if w] for piece in pieces]
+    pieces = [piece for piece in pieces if piece]
+    if len(pieces) >= 2:
+        return _core(pieces[0]), full, _core(pieces[-1])
+    return _core(parts), full, ""
+
+
+def given_name(given_names: str | None) -> tuple[str, str]:
+    """(first given name, its initial). Initials only ("J.M.") give no name, just the initial.
+
+    Leading particles are skipped, so a surname typed into the given-name field
+    ("van der Berg") compares with the surname core ("berg")."""
+    words = _strip_particles([w for w in fold(given_names).split(" ") if w])
+    if not words:
+        return "", ""
+    if all(len(w) == 1 for w in words):
+        return "", words[0]
+    first = next(w for w in words if len(w) > 1)
+    return first, first[0]
+
+
+def date_parts(value: str | None) -> tuple[str, str, str] | None:
+    """(year, month, day) from "YYYY-MM-DD" or "YYYYMMDD"; None if it is neither."""
+    digits = "".join(_DIGITS.findall(value or ""))
+    if len(digits) != 8:
+        return None
+    return digits[:4], digits[4:6], digits[6:8]
+
+
+def postcode_parts(value: str | None) -> tuple[str, str]:
+    """(postcode, area): Dutch "1234 ab" -> ("1234AB", "1234"); others -> (code, first 3)."""
+    code = fold(value).replace(" ", "").upper()
+    if not code:
+        return "", ""
+    if len(code) == 6 and code[:4].isdigit() and code[4:].isalpha():
+        return code, code[:4]
+    return code, code[:3]
+
+
+def house_parts(value: str | None) -> tuple[str, str]:
+    """(number with suffix, digits only): "12 a" -> ("12a", "12")."""
+    folded = fold(value)
+    match = _HOUSE.match(folded)
+    if not match:
+        return folded.replace(" ", ""), ""
+    return match.group(1) + match.group(2), match.group(1)
+
+
+def phone_digits(value: str | None) -> str:
+    """The national number: "+31 6 1234 5678" and "06-12345678" -> "612345678"."""
+    digits = "".join(_DIGITS.findall(value or ""))
+    if digits.startswith("0031"):
+        digits = digits[4:]
+    elif digits.startswith("31") and len(digits) == 11:
+        digits = digits[2:]
+    digits = digits.lstrip("0")
+    return digits if len(digits) >= 6 else ""
+
+
+def linkage_fields(record: dict) -> dict[str, str | None]:
+    """The normalised linkage fields of one record (keys as in ``FIELDS``; None if unknown).
+
+    ``record`` has the person identifier keys of the intake (bsn, given_names,
+    surname_prefix, surname, date_of_birth, street, house_number, postcode, city, phone,
+    email); unknown keys are ignored.
+    """
+    given, initial = given_name(record.get("given_names"))
+    core, full, second = split_surname(record.get("surname_prefix"), record.get("surname"))
+    parts = date_parts(record.get("date_of_birth"))
+    code, area = postcode_parts(record.get("postcode"))
+    house, house_digits = house_parts(record.get("house_number"))
+    bsn = "".join(_DIGITS.findall(str(record.get("bsn") or "")))
+    email = (record.get("email") or "").strip().lower()
+    out = {
+        "given_name": given,
+        "given_initial": initial,
+        "surname": core,
+        "surname_full": full,
+        "surname2": second,
+        "postcode": code,
+        "postcode_area": area,
+        "house_number": house,
+        "house_digits": house_digits,
+        "street": fold(record.get("street")).replace(" ", ""),
+        "city": fold(record.get("city")).replace(" ", ""),
+        "phone": phone_digits(record.get("phone")),
+        "bsn": bsn if len(bsn) == 9 else "",
+        "email": email if "@" in email else "",
+    }
+    if parts:
+        year, month, day = parts
+        out.update(
+            dob=f"{year}-{month}-{day}",
+            dob_swap=f"{year}-{day}-{month}",
+            dob_ym=f"{year}-{month}",
+            dob_md=f"{month}-{day}",
+            dob_yd=f"{year}/{day}",
+            dob_year=year,
+        )
+    return {name: out.get(name) or None for name in FIELDS}
