@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import os
@@ -14,6 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from patroon.security.cli import keys_app
+
 app = typer.Typer(
     help="Patroon: early recognition and prevention of femicide.", no_args_is_help=True
 )
@@ -25,8 +28,11 @@ user_app = typer.Typer(help="Users.", no_args_is_help=True)
 docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 bench_app = typer.Typer(help="Benchmarks; each prints one JSON object.", no_args_is_help=True)
 patterns_app = typer.Typer(help="Timelines, red-flag rules and alerts.", no_args_is_help=True)
+link_app = typer.Typer(help="Linking persons in the identity vault.", no_args_is_help=True)
 for sub, name in (
+    (keys_app, "keys"),
     (patterns_app, "patterns"),
+    (link_app, "link"),
     (import_app, "import"),
     (audit_app, "audit"),
     (demo_app, "demo"),
@@ -349,7 +355,6 @@ def patterns_sweep(
 ) -> None:
     """Re-evaluate every victim's timeline (time-based rules) and escalate overdue alerts."""
     _django()
-    import dataclasses
     import time
 
     from patroon.patterns.sweep import sweep
@@ -393,6 +398,45 @@ def patterns_check(path: Path = typer.Argument(..., exists=True, dir_okay=False)
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     typer.echo(f"{path}: version {book.version}, {len(book.rules)} rules, all valid.")
+
+
+def _vault_progress(label: str):
+    from patroon.identity.models import IdentityRecord
+
+    progress = Progress(console=console)
+    task = progress.add_task(label, total=IdentityRecord.objects.count())
+    return progress, lambda n: progress.advance(task, n)
+
+
+@link_app.command("train")
+def link_train() -> None:
+    """Train the linkage model on the vault's own records (no labels) and activate it."""
+    _django()
+    from patroon.identity.services import train_model
+
+    progress, advance = _vault_progress("Reading the vault")
+    with progress:
+        model = train_model(cli_actor(), advance)
+    typer.echo(
+        f"Model {model.pk} ({model.version}) trained on {model.records} records "
+        f"in {model.seconds:.1f} s; it is now active."
+    )
+
+
+@link_app.command("rebuild")
+def link_rebuild() -> None:
+    """Re-link every record in one batch with the active model; timelines follow."""
+    _django()
+    from patroon.identity.services import rebuild
+
+    progress, advance = _vault_progress("Reading the vault")
+    try:
+        with progress:
+            result = rebuild(cli_actor(), advance)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    typer.echo(json.dumps(dataclasses.asdict(result)))
 
 
 def _bench_setup() -> None:
@@ -460,6 +504,19 @@ def bench_rules(
     from patroon.bench.rules_truth import run
 
     typer.echo(json.dumps(run(households, years, seed, date.fromisoformat(end))))
+
+
+@bench_app.command("linkage")
+def bench_linkage(
+    dataset: str = typer.Option("febrl4", help="febrl4, synthetic or demo"),
+    persons: int = typer.Option(None, help="Persons per side (synthetic) or in the demo world."),
+    overlap: float = typer.Option(None, help="Share of persons in both files (febrl4)."),
+    mode: str = typer.Option("both", help="plaintext, encoded or both"),
+) -> None:
+    """Linkage quality and time: precision, recall, F1 and seconds per mode."""
+    from patroon.bench.linkage import run
+
+    typer.echo(json.dumps(run(dataset, persons, overlap, mode)))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -263,10 +263,15 @@ LOGGING = {
 
 # Called with the signals just stored, inside the intake transaction.
 PATROON_SIGNAL_STORED_HOOKS = ["patroon.patterns.services.signals_stored"]
+# Called with the ids of signals whose persons changed (after a link, merge or split).
+PATROON_SIGNAL_PERSONS_CHANGED_HOOKS = ["patroon.patterns.services.refresh_signals"]
 # The red-flag rules (policy data); a malformed file stops the application at start.
 PATROON_RULES_FILE = os.environ.get(
     "PATROON_RULES_FILE", str(BASE_DIR / "patterns" / "data" / "red_flags.yaml")
 )
+# Called with (organisation code, source reference, position, new person) of every mention
+# whose identity record moved to another person (link, merge, split, undo, rebuild).
+PATROON_PERSONS_MOVED_HOOKS = ["patroon.signals.services.persons_moved"]
 PATROON_PERSON_RESOLVER = os.environ.get(
-    "PATROON_PERSON_RESOLVER", "patroon.identity.resolution.ExactKeyResolver"
+    "PATROON_PERSON_RESOLVER", "patroon.identity.resolution.LinkageResolver"
 )

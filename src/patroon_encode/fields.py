@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import itemgetter
+
+from patroon_encode.names import CALL_NAMES
 
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
@@ -32,6 +35,8 @@ _GLUED = ("vanhet", "vander", "vanden", "vande", "vant", "van")
 FIELDS = (
     "given_name",
     "given_initial",
+    "given_other",
+    "given_canon",
     "surname",
     "surname_full",
     "surname2",
@@ -50,7 +55,9 @@ FIELDS = (
     "phone",
     "bsn",
     "email",
+    "sex",
 )
+_SEX = {"m": "m", "man": "m", "male": "m", "f": "f", "v": "f", "vrouw": "f", "female": "f"}
 
 
 def fold(text: str | None) -> str:
@@ -118,6 +125,14 @@ def given_name(given_names: str | None) -> tuple[str, str]:
     return first, first[0]
 
 
+def other_given_names(given_names: str | None) -> str:
+    """The given names after the first written-out one ("Anna Maria Johanna" -> "maria
+    johanna"): two people can share a first name, rarely all of them."""
+    words = _strip_particles([w for w in fold(given_names).split(" ") if w])
+    full = [w for w in words if len(w) > 1]
+    return " ".join(full[1:])
+
+
 def date_parts(value: str | None) -> tuple[str, str, str] | None:
     """(year, month, day) from "YYYY-MM-DD" or "YYYYMMDD"; None if it is neither."""
     digits = "".join(_DIGITS.findall(value or ""))
@@ -156,44 +171,90 @@ def phone_digits(value: str | None) -> str:
     return digits if len(digits) >= 6 else ""
 
 
+def _given_parts(value) -> tuple:
+    given, initial = given_name(value)
+    return given, initial, other_given_names(value), CALL_NAMES.get(given, "")
+
+
+def _dob_parts(value) -> tuple:
+    parts = date_parts(None if value is None else str(value))
+    if not parts:
+        return ("",) * 6
+    year, month, day = parts
+    return (
+        f"{year}-{month}-{day}",
+        f"{year}-{day}-{month}",
+        f"{year}-{month}",
+        f"{month}-{day}",
+        f"{year}/{day}",
+        year,
+    )
+
+
+def _bsn(value) -> tuple:
+    bsn = "".join(_DIGITS.findall(str(value or "")))
+    return (bsn if len(bsn) == 9 else "",)
+
+
+def _email(value) -> tuple:
+    email = (value or "").strip().lower()
+    return (email if "@" in email else "",)
+
+
+def _place(value) -> tuple:
+    return (fold(value).replace(" ", ""),)
+
+
+#: (input keys, output fields, function of the input values): each field derived once.
+_PARTS = (
+    (("given_names",), ("given_name", "given_initial", "given_other", "given_canon"), _given_parts),
+    (("surname_prefix", "surname"), ("surname", "surname_full", "surname2"), split_surname),
+    (
+        ("date_of_birth",),
+        ("dob", "dob_swap", "dob_ym", "dob_md", "dob_yd", "dob_year"),
+        _dob_parts,
+    ),
+    (("postcode",), ("postcode", "postcode_area"), postcode_parts),
+    (("house_number",), ("house_number", "house_digits"), house_parts),
+    (("street",), ("street",), _place),
+    (("city",), ("city",), _place),
+    (("phone",), ("phone",), lambda value: (phone_digits(value),)),
+    (("bsn",), ("bsn",), _bsn),
+    (("email",), ("email",), _email),
+    (("sex",), ("sex",), lambda value: (_SEX.get(fold(value), ""),)),
+)
+
+
 def linkage_fields(record: dict) -> dict[str, str | None]:
     """The normalised linkage fields of one record (keys as in ``FIELDS``; None if unknown).
 
     ``record`` has the person identifier keys of the intake (bsn, given_names,
-    surname_prefix, surname, date_of_birth, street, house_number, postcode, city, phone,
-    email); unknown keys are ignored.
+    surname_prefix, surname, date_of_birth, sex, street, house_number, postcode, city, phone,
+    email); unknown keys are ignored. Sex "U" (unknown) counts as missing.
     """
-    given, initial = given_name(record.get("given_names"))
-    core, full, second = split_surname(record.get("surname_prefix"), record.get("surname"))
-    parts = date_parts(record.get("date_of_birth"))
-    code, area = postcode_parts(record.get("postcode"))
-    house, house_digits = house_parts(record.get("house_number"))
-    bsn = "".join(_DIGITS.findall(str(record.get("bsn") or "")))
-    email = (record.get("email") or "").strip().lower()
-    out = {
-        "given_name": given,
-        "given_initial": initial,
-        "surname": core,
-        "surname_full": full,
-        "surname2": second,
-        "postcode": code,
-        "postcode_area": area,
-        "house_number": house,
-        "house_digits": house_digits,
-        "street": fold(record.get("street")).replace(" ", ""),
-        "city": fold(record.get("city")).replace(" ", ""),
-        "phone": phone_digits(record.get("phone")),
-        "bsn": bsn if len(bsn) == 9 else "",
-        "email": email if "@" in email else "",
-    }
-    if parts:
-        year, month, day = parts
-        out.update(
-            dob=f"{year}-{month}-{day}",
-            dob_swap=f"{year}-{day}-{month}",
-            dob_ym=f"{year}-{month}",
-            dob_md=f"{month}-{day}",
-            dob_yd=f"{year}/{day}",
-            dob_year=year,
-        )
-    return {name: out.get(name) or None for name in FIELDS}
+    out = {}
+    for keys, names, derive in _PARTS:
+        out.update(zip(names, derive(*(record.get(k) for k in keys)), strict=True))
+    return {name: out[name] or None for name in FIELDS}
+
+
+def linkage_table(records: list[dict]) -> dict[str, list[str | None]]:
+    """``linkage_fields`` of many records, column by column (field -> values).
+
+    Names, streets, cities and dates repeat heavily, so each distinct input is normalised
+    once: a million records take seconds instead of half a minute.
+    """
+    columns: dict[str, list[str | None]] = {}
+    for keys, names, derive in _PARTS:
+        if len(keys) == 1:
+            values = [r.get(keys[0]) for r in records]
+        else:
+            values = list(zip(*([r.get(k) for r in records] for k in keys), strict=True))
+        index: dict = {}
+        codes = [index.setdefault(v, len(index)) for v in values]
+        derived = [derive(*v) if len(keys) > 1 else derive(v) for v in index]
+        pick = itemgetter(*codes, 0)  # one more index keeps the result a tuple
+        for position, name in enumerate(names):
+            table = [parts[position] or None for parts in derived] or [None]
+            columns[name] = list(pick(table)[:-1])
+    return {name: columns[name] for name in FIELDS}

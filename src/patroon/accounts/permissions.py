@@ -31,6 +31,8 @@ class Capability(StrEnum):
     ALERT_READ = "alert.read"
     ALERT_HANDLE = "alert.handle"
     ALERT_ESCALATIONS = "alert.escalations"
+    LINK_REVIEW = "identity.link_review"
+    REIDENTIFY = "identity.reidentify"
     AGGREGATES_READ = "aggregates.read"
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
@@ -58,13 +60,13 @@ _RECORDING = {
     Capability.TIMELINE_READ,
 }
 
-_ALERTS = {Capability.ALERT_READ, Capability.ALERT_HANDLE}
+_ALERTS = {Capability.ALERT_READ, Capability.ALERT_HANDLE, Capability.REIDENTIFY}
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.INTAKE: frozenset(_RECORDING),
     Role.PROFESSIONAL: frozenset(_RECORDING | _ALERTS),
     Role.CASE_DIRECTOR: frozenset(_RECORDING | _ALERTS),
-    Role.LINK_REVIEWER: frozenset({Capability.IDENTITY_READ}),
+    Role.LINK_REVIEWER: frozenset({Capability.IDENTITY_READ, Capability.LINK_REVIEW}),
     Role.MONITORING_OPERATOR: frozenset(),
     Role.HOTLINE_OPERATOR: frozenset(
         {Capability.SIGNAL_CREATE, Capability.SIGNAL_READ, Capability.NARRATIVE_READ}

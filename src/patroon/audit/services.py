@@ -13,7 +13,11 @@ from patroon.audit.context import current_request_id
 from patroon.audit.models import AuditEntry, AuditHead
 from patroon.db.bulk import insert_rows
 
-ACTIONS = frozenset({"create", "read", "list", "update", "delete", "export", "search"})
+# reidentify: a real identity shown to a professional; break_glass: the same without a case
+# team, with a stated reason, flagged for the privacy officer's review.
+ACTIONS = frozenset(
+    {"create", "read", "list", "update", "delete", "export", "search", "reidentify", "break_glass"}
+)
 
 
 def _locked_head() -> AuditHead:

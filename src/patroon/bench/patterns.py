@@ -12,6 +12,7 @@ intake until the alert is stored. Finally the sweep reads every victim in one or
 from __future__ import annotations
 
 import bisect
+import json
 import random
 import statistics
 import time
@@ -68,20 +69,49 @@ def _organisations():
 
 
 def _persons(count: int, now) -> list[tuple[uuid.UUID, str]]:
-    """Persons in the vault with a BSN match key, as intake would have left them."""
+    """Persons in the vault as intake leaves them: an encrypted identity record each (a BSN)
+    and its blocking keys, so new signals link to them through the real resolver."""
     from patroon.db.bulk import insert_rows
-    from patroon.identity.models import MatchKey, Person
-    from patroon.security.keys import pseudonymiser
+    from patroon.identity.blocking import digests
+    from patroon.identity.linkage import plaintext_row
+    from patroon.identity.models import BlockingKey, IdentityRecord, Person
+    from patroon.identity.resolution import IDENTIFIERS_PURPOSE
+    from patroon.security.keys import cipher
 
-    digest = pseudonymiser().digest
+    encrypt = cipher().encrypt
     people = [(uuid.uuid4(), make_bsn(n, 7)) for n in range(count)]
     for i in range(0, count, WRITE_CHUNK):
         chunk = people[i : i + WRITE_CHUNK]
+        records = [(uuid.uuid4(), pid, bsn) for pid, bsn in chunk]
         insert_rows(Person, ["id", "created_at"], [(pid, now) for pid, _ in chunk])
         insert_rows(
-            MatchKey,
-            ["kind", "digest", "person"],
-            [("bsn", digest("bsn", bsn), pid) for pid, bsn in chunk],
+            IdentityRecord,
+            [
+                "id",
+                "person",
+                "organisation_code",
+                "source_reference",
+                "position",
+                "identifiers",
+                "created_at",
+            ],
+            [
+                (
+                    rid,
+                    pid,
+                    "bench",
+                    f"HIST-{bsn}",
+                    0,
+                    encrypt(json.dumps({"bsn": bsn}), IDENTIFIERS_PURPOSE),
+                    now,
+                )
+                for rid, pid, bsn in records
+            ],
+        )
+        insert_rows(
+            BlockingKey,
+            ["digest", "record"],
+            [(d, rid) for rid, _, bsn in records for d in digests(plaintext_row({"bsn": bsn}))],
         )
     return people
 

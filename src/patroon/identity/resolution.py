@@ -1,7 +1,16 @@
 """Person resolution: the one interface through which intake turns identifiers into persons.
 
-The current resolver links on exact keyed hashes (BSN, else normalised name + date of birth).
-The linkage issue replaces it with probabilistic linkage behind the same ``resolve_many``.
+``LinkageResolver`` links each new mention to the persons already in the vault, inside the
+intake transaction, so the pattern engine sees the right person at once:
+
+1. the mention's blocking keys (the same keys the batch linkage joins on) are keyed-hashed
+   and looked up in ``BlockingKey`` — also among the batch's own earlier mentions;
+2. each candidate is scored with the active trained model (``identity.linkage``); without a
+   trained model yet, only a same BSN, or the same first name, surname and date of birth,
+   links (the deterministic rules);
+3. links join the best candidate's person; if the mention links to several persons, they
+   are merged (the same connected components a batch rebuild finds); pairs in the review
+   band become review items for the link reviewer, never automatic merges.
 """
 
 from __future__ import annotations
@@ -9,7 +18,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
@@ -17,9 +26,13 @@ from django.utils.module_loading import import_string
 
 from patroon.db.bulk import insert_rows
 from patroon.db.ids import time_ordered_uuid
-from patroon.identity.keys import match_values
-from patroon.identity.models import IdentityRecord, MatchKey, Person
-from patroon.security.keys import cipher, pseudonymiser
+from patroon.identity import moves
+from patroon.identity.blocking import candidate_records, digests
+from patroon.identity.linkage import plaintext_row
+from patroon.identity.models import BlockingKey, IdentityRecord, Person
+from patroon.identity.reviews import open_reviews
+from patroon.identity.scoring import Scorer, scorer
+from patroon.security.keys import cipher
 
 IDENTIFIERS_PURPOSE = b"identity.identifiers"
 LOOKUP_CHUNK = 500
@@ -32,6 +45,7 @@ class PersonMention:
     organisation_code: str
     source_reference: str
     identifiers: dict
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,69 +55,136 @@ class Resolution:
     record_ids: list[uuid.UUID]
 
 
-class ExactKeyResolver:
-    def resolve_many(self, mentions: Sequence[PersonMention]) -> Resolution:
-        hasher = pseudonymiser()
-        keys_per_mention = [
-            [(kind, hasher.digest(kind, value)) for kind, value in match_values(m.identifiers)]
-            for m in mentions
-        ]
-        known = _lookup({k for keys in keys_per_mention for k in keys})
-        now = timezone.now()
-        new_persons: list[uuid.UUID] = []
-        new_keys: dict[tuple[str, str], uuid.UUID] = {}
-        person_ids: list[uuid.UUID] = []
-        for keys in keys_per_mention:
-            person = next((known[k] for k in keys if k in known), None)
-            if person is None:
-                person = uuid.uuid4()
-                new_persons.append(person)
-            for key in keys:
-                if key not in known:
-                    known[key] = person
-                    new_keys[key] = person
-            person_ids.append(person)
+@dataclass
+class _Batch:
+    """What one call has decided so far: persons of records, new rows to write."""
 
-        insert_rows(Person, ["id", "created_at"], [(p, now) for p in new_persons])
+    person_of: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
+    rows: dict[uuid.UUID, dict] = field(default_factory=dict)
+    local_index: dict[int, list[uuid.UUID]] = field(default_factory=dict)
+    new_persons: list[uuid.UUID] = field(default_factory=list)
+    reviews: dict[tuple[uuid.UUID, uuid.UUID], dict] = field(default_factory=dict)
+    merges: list[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=list)
+
+
+class LinkageResolver:
+    def resolve_many(self, mentions: Sequence[PersonMention]) -> Resolution:
+        now = timezone.now()
+        score = scorer()
+        rows = [plaintext_row(m.identifiers) for m in mentions]
+        keys = [digests(row) for row in rows]
+        stored = candidate_records({d for ks in keys for d in ks})
+        batch = _Batch()
+        batch.person_of.update(stored.person_of)
+        batch.rows.update(stored.rows)
+        record_ids = [time_ordered_uuid() for _ in mentions]
+        person_ids = []
+        for record_id, row, record_keys in zip(record_ids, rows, keys, strict=True):
+            person_ids.append(self._link(batch, score, record_id, row, record_keys, stored))
+        # Merges during the batch may have moved earlier mentions' persons.
+        person_ids = [batch.person_of[r] for r in record_ids]
+        self._write(batch, mentions, record_ids, person_ids, keys, score, now)
+        return Resolution(person_ids, len(batch.new_persons), record_ids)
+
+    def _link(self, batch: _Batch, score: Scorer, record_id, row, record_keys, stored):
+        candidates: dict[uuid.UUID, dict] = {}
+        for digest in record_keys:
+            for cid in stored.index.get(digest, ()):
+                candidates[cid] = batch.rows[cid]
+            for cid in batch.local_index.get(digest, ()):
+                candidates[cid] = batch.rows[cid]
+        results = score(row, candidates)
+        linked = [r for r in results if r["decision"] == "link"]
+        persons = list(dict.fromkeys(batch.person_of[r["id"]] for r in linked))
+        if persons:
+            target = persons[0]
+            for other in persons[1:]:
+                batch.merges.append((other, target))
+                for rid, pid in batch.person_of.items():
+                    if pid == other:
+                        batch.person_of[rid] = target
+        else:
+            target = uuid.uuid4()
+            batch.new_persons.append(target)
+        for result in results:
+            if result["decision"] != "review":
+                continue
+            candidate = result["id"]
+            if batch.person_of[candidate] == target:
+                continue
+            batch.reviews.setdefault((record_id, candidate), result)
+        batch.person_of[record_id] = target
+        batch.rows[record_id] = row
+        for digest in record_keys:
+            batch.local_index.setdefault(digest, []).append(record_id)
+        return target
+
+    def _write(self, batch, mentions, record_ids, person_ids, keys, score, now) -> None:
+        absorbed = {other for other, _ in batch.merges}
         insert_rows(
-            MatchKey,
-            ["kind", "digest", "person"],
-            [(kind, digest, person) for (kind, digest), person in new_keys.items()],
+            Person,
+            ["id", "created_at"],
+            [(p, now) for p in batch.new_persons if p not in absorbed],
         )
         encrypt = cipher().encrypt
-        record_ids = [time_ordered_uuid() for _ in mentions]
         insert_rows(
             IdentityRecord,
-            ["id", "person", "organisation_code", "source_reference", "identifiers", "created_at"],
+            [
+                "id",
+                "person",
+                "organisation_code",
+                "source_reference",
+                "position",
+                "identifiers",
+                "created_at",
+            ],
             [
                 (
                     rid,
                     pid,
                     m.organisation_code,
                     m.source_reference,
+                    m.position,
                     encrypt(json.dumps(m.identifiers, separators=(",", ":")), IDENTIFIERS_PURPOSE),
                     now,
                 )
                 for rid, pid, m in zip(record_ids, person_ids, mentions, strict=True)
             ],
         )
-        return Resolution(person_ids, len(new_persons), record_ids)
+        insert_rows(
+            BlockingKey,
+            ["digest", "record"],
+            [(d, rid) for rid, ks in zip(record_ids, keys, strict=True) for d in ks],
+        )
+        open_reviews(
+            (
+                (rid, cid, r["match_probability"], r["match_weight"], r["field_weights"])
+                for (rid, cid), r in batch.reviews.items()
+            ),
+            score.version,
+            now,
+        )
+        new = set(batch.new_persons)
+        for other, target in _collapse(batch.merges):
+            if other not in new:  # a new person's records were written under the target
+                moves.merge_persons(other, target, kind="link", actor="linkage", reason="")
 
 
-def _lookup(keys: set[tuple[str, str]]) -> dict[tuple[str, str], uuid.UUID]:
-    found: dict[tuple[str, str], uuid.UUID] = {}
-    by_kind: dict[str, list[str]] = {}
-    for kind, digest in keys:
-        by_kind.setdefault(kind, []).append(digest)
-    for kind, digests in by_kind.items():
-        for i in range(0, len(digests), LOOKUP_CHUNK):
-            rows = MatchKey.objects.filter(kind=kind, digest__in=digests[i : i + LOOKUP_CHUNK])
-            for digest, person_id in rows.values_list("digest", "person_id"):
-                found[(kind, digest)] = person_id
-    return found
+def _collapse(merges: list[tuple[uuid.UUID, uuid.UUID]]) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Merge chains (a→b, b→c) as each absorbed person straight into its final target."""
+    target = dict(merges)
+
+    def final(person):
+        seen = set()
+        while person in target and person not in seen:
+            seen.add(person)
+            person = target[person]
+        return person
+
+    return [(a, final(a)) for a in target]
 
 
-def resolver() -> ExactKeyResolver:
+def resolver() -> LinkageResolver:
     return import_string(settings.PATROON_PERSON_RESOLVER)()
 
 

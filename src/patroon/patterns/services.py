@@ -210,9 +210,11 @@ class AlertWriter:
         for victim, firing, entries in firings:
             key = (ref_key(victim), ref_key(firing.perpetrator_ref), firing.rule.id)
             known = self.known.setdefault(key, _Known())
-            latest = max(e.reported for e in firing.evidence)
+            # A signal naming several perpetrators is on her timeline once per perpetrator.
+            evidence = list({ref_key(e.signal_id): e for e in firing.evidence}.values())
+            latest = max(e.reported for e in evidence)
             if known.open_alert is not None:
-                added = [e for e in firing.evidence if ref_key(e.signal_id) not in known.evidence]
+                added = [e for e in evidence if ref_key(e.signal_id) not in known.evidence]
                 if added:
                     new_evidence.extend((known.open_alert, e) for e in added)
                     known.evidence.update(ref_key(e.signal_id) for e in added)
@@ -241,10 +243,10 @@ class AlertWriter:
                     _ts(latest),
                 )
             )
-            new_evidence.extend((alert_id, e) for e in firing.evidence)
+            new_evidence.extend((alert_id, e) for e in evidence)
             events.append((alert_id, "raised", firing.rule.id))
             known.open_alert = alert_id
-            known.evidence = {ref_key(e.signal_id) for e in firing.evidence}
+            known.evidence = {ref_key(e.signal_id) for e in evidence}
         self._flush(new_alerts, new_evidence, events, grown)
         return [row[0] for row in new_alerts]
 

@@ -12,6 +12,7 @@ import base64
 import hmac
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -47,13 +48,33 @@ class KeyRing:
         return cls(active, keys)
 
 
-class Cipher:
-    """Encrypts with the active key, decrypts with whichever key the envelope names."""
+def envelope_key_id(envelope: bytes) -> str:
+    """The id of the key that sealed ``envelope`` (readable without any key)."""
+    envelope = bytes(envelope)
+    if len(envelope) < 2 or envelope[0] != ENVELOPE_VERSION:
+        raise KeyRingError("unknown envelope version")
+    return envelope[2 : 2 + envelope[1]].decode()
 
-    def __init__(self, ring: KeyRing):
-        self._ring = ring
-        self._aead = {kid: AESGCM(key) for kid, key in ring.keys.items()}
-        self._active_header = self._header(ring.active_id)
+
+class Cipher:
+    """Encrypts with the active key, decrypts with whichever key the envelope names.
+
+    With a ``loader``, a ciphertext under an unknown key id makes the cipher re-read its key
+    ring once before failing: another process rotated the keys while this one was running.
+    """
+
+    def __init__(self, ring: KeyRing, loader: Callable[[], KeyRing] | None = None):
+        self._loader = loader
+        self._use(ring)
+
+    def _use(self, ring: KeyRing) -> None:
+        # One attribute, swapped at once, so concurrent threads never mix two rings.
+        aead = {kid: AESGCM(key) for kid, key in ring.keys.items()}
+        self._state = (ring, aead, self._header(ring.active_id))
+
+    def reload(self) -> None:
+        if self._loader is not None:
+            self._use(self._loader())
 
     @staticmethod
     def _header(key_id: str) -> bytes:
@@ -62,24 +83,25 @@ class Cipher:
 
     @property
     def active_key_id(self) -> str:
-        return self._ring.active_id
+        return self._state[0].active_id
 
     def encrypt(self, plaintext: str, purpose: bytes) -> bytes:
+        ring, aead, header = self._state
         nonce = os.urandom(NONCE_BYTES)
-        sealed = self._aead[self._ring.active_id].encrypt(nonce, plaintext.encode(), purpose)
-        return self._active_header + nonce + sealed
+        sealed = aead[ring.active_id].encrypt(nonce, plaintext.encode(), purpose)
+        return header + nonce + sealed
 
     def decrypt(self, envelope: bytes, purpose: bytes) -> str:
         envelope = bytes(envelope)
-        if not envelope or envelope[0] != ENVELOPE_VERSION:
-            raise KeyRingError("unknown envelope version")
-        id_len = envelope[1]
-        key_id = envelope[2 : 2 + id_len].decode()
-        if key_id not in self._aead:
+        key_id = envelope_key_id(envelope)
+        if key_id not in self._state[1]:
+            self.reload()
+        aead = self._state[1].get(key_id)
+        if aead is None:
             raise KeyRingError(f"ciphertext names key {key_id!r}, which is not in the key ring")
-        body = envelope[2 + id_len :]
+        body = envelope[2 + envelope[1] :]
         nonce, sealed = body[:NONCE_BYTES], body[NONCE_BYTES:]
-        return self._aead[key_id].decrypt(nonce, sealed, purpose).decode()
+        return aead.decrypt(nonce, sealed, purpose).decode()
 
 
 class Pseudonymiser:

@@ -12,11 +12,14 @@ from patroon.security.crypto import Cipher, KeyRing, Pseudonymiser
 from patroon.security.secrets import new_key_b64, new_keyring, read_or_create
 
 
+def load_keyring() -> KeyRing:
+    """Read the key ring file (created on first start); also called again after a rotation."""
+    return KeyRing.from_json(read_or_create(Path(settings.PATROON_KEYRING_FILE), new_keyring))
+
+
 @functools.cache
 def cipher() -> Cipher:
-    return Cipher(
-        KeyRing.from_json(read_or_create(Path(settings.PATROON_KEYRING_FILE), new_keyring))
-    )
+    return Cipher(load_keyring(), loader=load_keyring)
 
 
 @functools.cache

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import uuid
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from patroon.accounts.access import AccessDenied, require
 from patroon.accounts.actor import Actor
 from patroon.accounts.models import Organisation
 from patroon.accounts.permissions import Capability
+from patroon.signals.models import Signal, SignalPerson
 from patroon.signals.store import BatchResult, RowOutcome, store_batch
 
 
@@ -33,3 +40,33 @@ def import_batch(
     if actor.organisation_id is not None and actor.organisation_id != organisation.pk:
         raise AccessDenied("signal.create for another organisation")
     return store_batch(actor, organisation, raws, channel, write=write)
+
+
+def persons_moved(mentions: list[tuple[str, str, int, uuid.UUID]]) -> None:
+    """The vault moved these mentions (organisation code, source reference, position) to
+    another person: point the signals' person references there and let timelines follow."""
+    by_signal: dict[tuple[str, str], list[tuple[int, uuid.UUID]]] = {}
+    for code, reference, position, person in mentions:
+        by_signal.setdefault((code, reference), []).append((position, person))
+    changed = []
+    for (code, reference), moves in by_signal.items():
+        signal_id = (
+            Signal.objects.filter(organisation__code=code, source_reference=reference)
+            .values_list("id", flat=True)
+            .first()
+        )
+        if signal_id is None:  # the signal is being written in this same transaction
+            continue
+        for position, person in moves:
+            SignalPerson.objects.filter(signal_id=signal_id, position=position).update(
+                person_ref=person
+            )
+        changed.append(signal_id)
+    if changed:
+        for hook in _changed_hooks():
+            hook(changed)
+
+
+@functools.cache
+def _changed_hooks() -> tuple:
+    return tuple(import_string(path) for path in settings.PATROON_SIGNAL_PERSONS_CHANGED_HOOKS)

@@ -120,9 +120,9 @@ def store_batch(
 
 def _write(actor, organisation, rows, channel: str, vocabulary_version: str, now) -> None:
     mentions = [
-        PersonMention(organisation.code, item.source_reference, person.identifiers())
+        PersonMention(organisation.code, item.source_reference, person.identifiers(), position)
         for _, item, _ in rows
-        for person in item.persons
+        for position, person in enumerate(item.persons)
     ]
     resolution = resolver().resolve_many(mentions)
     encrypt = cipher().encrypt

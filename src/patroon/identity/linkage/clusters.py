@@ -6,13 +6,32 @@ import numpy as np
 
 from patroon.identity.linkage.model import Predictions
 
+#: Comparisons whose "all other" level means two different people: another BSN, another sex,
+#: a date of birth that agrees in nothing. ``keep_apart`` never puts such records together.
+CONFLICTS = ("bsn", "sex", "date_of_birth")
 
-def clusters(predictions: Predictions, threshold: float | None = None) -> dict:
-    """Connected components of the pairs at or above ``threshold`` (default: the model's
+
+def _conflicting(predictions: Predictions) -> np.ndarray:
+    model, found = predictions.model, np.zeros(len(predictions), dtype=bool)
+    for name in CONFLICTS:
+        if name in predictions.field_weight:
+            found |= predictions.field_weight[name] == model.weights[name][-1]
+    return found
+
+
+def clusters(predictions: Predictions, threshold: float | None = None, *, keep_apart=False):
+    """Groups of records linked by pairs at or above ``threshold`` (default: the model's
     link threshold): (source, id) -> cluster id (the smallest member). Records without a
-    link are left out."""
+    link are left out.
+
+    By default the groups are connected components. With ``keep_apart``, links are taken
+    strongest first and one that would join two groups holding a conflicting scored pair
+    (see ``CONFLICTS``) is skipped: a "Mustafa" at an address then joins the father or the
+    son, never both into one person.
+    """
     floor = predictions.model.link_threshold if threshold is None else threshold
     parent: dict = {}
+    apart: dict = {}
 
     def find(node):
         root = node
@@ -22,14 +41,27 @@ def clusters(predictions: Predictions, threshold: float | None = None) -> dict:
             parent[node], node = root, parent[node]
         return root
 
-    for i in np.flatnonzero(predictions.match_probability >= floor):
-        left = (predictions.source_l[i], predictions.id_l[i])
-        right = (predictions.source_r[i], predictions.id_r[i])
-        a, b = find(left), find(right)
-        if a != b:
-            parent[max(a, b, key=repr)] = min(a, b, key=repr)
-            parent.setdefault(min(a, b, key=repr), min(a, b, key=repr))
-    return {node: find(node) for node in parent}
+    def node(side: str, i: int):
+        return (getattr(predictions, f"source_{side}")[i], getattr(predictions, f"id_{side}")[i])
+
+    if keep_apart:
+        for i in np.flatnonzero(_conflicting(predictions)):
+            left, right = node("l", i), node("r", i)
+            apart.setdefault(left, set()).add(right)
+            apart.setdefault(right, set()).add(left)
+    chosen = np.flatnonzero(predictions.match_probability >= floor)
+    if keep_apart:
+        chosen = chosen[np.argsort(-predictions.match_weight[chosen], kind="stable")]
+    for i in chosen:
+        a, b = find(node("l", i)), find(node("r", i))
+        if a == b or (keep_apart and any(find(x) == b for x in apart.get(a, ()))):
+            continue
+        low, high = min(a, b, key=repr), max(a, b, key=repr)
+        parent[high] = low
+        parent.setdefault(low, low)
+        if high in apart:
+            apart.setdefault(low, set()).update(apart.pop(high))
+    return {n: find(n) for n in parent}
 
 
 def one_to_one(predictions: Predictions, threshold: float | None = None) -> np.ndarray:

@@ -48,6 +48,8 @@ class Level:
     #: or: at least ``at_least`` of these parts agree
     parts: tuple[Part, ...] = ()
     at_least: int = 0
+    #: and (if set): this column is missing on at least one side
+    one_side_missing: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,13 @@ def _eq(*columns: str) -> tuple[tuple[tuple[str, str], ...], ...]:
     return tuple(((c, c),) for c in columns)
 
 
+# Given name and surname written in each other's field. One crossing suffices: the other
+# crossing often fails on a second given name ("Maas" / "Wendy Demi" against "Wendy Maas").
 _SWAPPED = (
-    (("given_name", "surname"), ("surname", "given_name")),
-    (("given_name", "surname_full"), ("surname_full", "given_name")),
+    (("given_name", "surname"),),
+    (("surname", "given_name"),),
+    (("given_name", "surname_full"),),
+    (("surname_full", "given_name"),),
 )
 
 _ADDRESS = (
@@ -82,11 +88,18 @@ _NAMES_AND_DATE = (
         ("given_initial",),
         (
             Level("exact", _eq("given_name")),
+            Level("call name of the same name", _eq("given_canon")),
             Level("swapped with surname", _SWAPPED),
             Level("similar", fuzzy=Fuzzy("given_name", 0.91357, 0.80469)),
             Level("roughly similar", fuzzy=Fuzzy("given_name", 0.80357, 0.72266)),
-            Level("same initial", _eq("given_initial")),
+            # Only when one side has just initials: "Robin" and "Ricardo" are two people.
+            Level("same initial", _eq("given_initial"), one_side_missing="given_name"),
         ),
+    ),
+    Comparison(
+        "other_given_names",
+        ("given_other",),
+        (Level("exact", _eq("given_other")),),
     ),
     Comparison(
         "surname",
@@ -118,6 +131,8 @@ _NAMES_AND_DATE = (
             Level("year", _eq("dob_year")),
         ),
     ),
+    # Sex is cheap evidence against merging a mother with her son or a brother with a sister.
+    Comparison("sex", ("sex",), (Level("exact", _eq("sex")),)),
 )
 _JOINT_ADDRESS = (
     # One comparison for the address, counting agreeing parts: the parts can be strongly
@@ -240,7 +255,11 @@ def level_sql(level: Level, mode: str, bloom_bits: int = 0, words: int = 0) -> s
     if level.parts:
         counted = " + ".join(_part_sql(p, mode, bloom_bits, words) for p in level.parts)
         parts.append(f"({counted}) >= {level.at_least}")
-    return " OR ".join(parts)
+    sql = " OR ".join(parts)
+    if level.one_side_missing:
+        column = level.one_side_missing
+        sql = f'({sql}) AND ("{column}_l" IS NULL OR "{column}_r" IS NULL)'
+    return sql
 
 
 def null_sql(comparison: Comparison) -> str:
@@ -253,6 +272,9 @@ def null_sql(comparison: Comparison) -> str:
 
 def level_matches(level: Level, mode: str, left: dict, right: dict, bloom_bits: int = 0) -> bool:
     """Python twin of ``level_sql``: does the pair (left, right) satisfy this level?"""
+    column = level.one_side_missing
+    if column and left.get(column) is not None and right.get(column) is not None:
+        return False
     for alternative in level.equal:
         if all(left.get(a) is not None and left.get(a) == right.get(b) for a, b in alternative):
             return True

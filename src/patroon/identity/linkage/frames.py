@@ -20,8 +20,9 @@ from patroon.identity.linkage.comparisons import (
     bloom_columns,
 )
 from patroon.identity.linkage.fields import linkage_columns
-from patroon_encode.blocking import KEYS, blocking_values
+from patroon_encode.blocking import KEYS, blocking_table, blocking_values
 from patroon_encode.encoder import EncodedBatch
+from patroon_encode.fields import linkage_table
 
 #: Columns every source carries besides the Bloom filter words.
 COLUMNS = tuple(dict.fromkeys((*COMPARED_COLUMNS, *KEYS)))
@@ -72,8 +73,9 @@ def plaintext_row(identifiers: dict) -> dict:
 def plaintext_source(records: list[dict], ids: list | None = None) -> Source:
     """A plaintext source from identifiers dicts (PersonInput keys)."""
     ids = list(range(len(records))) if ids is None else list(ids)
-    rows = [plaintext_row(r) for r in records]
-    return Source(ids, PLAINTEXT, {name: [row[name] for row in rows] for name in COLUMNS})
+    fields = linkage_table(records)
+    columns = {**fields, **blocking_table(fields)}
+    return Source(ids, PLAINTEXT, {name: columns[name] for name in COLUMNS})
 
 
 def encoded_source(encoded: EncodedBatch | list[dict], header: dict | None = None) -> Source:

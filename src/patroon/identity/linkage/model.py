@@ -32,7 +32,7 @@ from patroon.identity.linkage.comparisons import (
 from patroon.identity.linkage.frames import Source
 from patroon_encode.blocking import KEYS
 
-MODEL_VERSION = "patroon-linkage/1"
+MODEL_VERSION = "patroon-linkage/2"
 #: Links at or above this match probability are accepted; between the two, reviewed.
 LINK_THRESHOLD = 0.9
 REVIEW_THRESHOLD = 0.5

@@ -1,0 +1,280 @@
+"""Writes of the identity vault beyond intake: training, batch rebuild, review decisions,
+splits, undo, and re-identification as an audited act."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from patroon.accounts.access import AccessDenied, NotVisible, require
+from patroon.accounts.actor import Actor
+from patroon.accounts.permissions import Capability
+from patroon.audit.services import record
+from patroon.db.bulk import insert_rows
+from patroon.identity import moves
+from patroon.identity.blocking import digests
+from patroon.identity.linkage import clusters, plaintext_source, predict, train
+from patroon.identity.models import (
+    BlockingKey,
+    IdentityRecord,
+    LinkageModel,
+    PersonChange,
+    ReviewItem,
+)
+from patroon.identity.resolution import IDENTIFIERS_PURPOSE
+from patroon.identity.reviews import REVIEW_REASON_PURPOSE, open_reviews
+from patroon.identity.scoring import scorer
+from patroon.security.keys import cipher
+
+READ_CHUNK = 5000
+MIN_REASON = 10
+
+
+class ReasonRequired(ValueError):
+    """A decision or a break-the-glass read needs a written reason."""
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON:
+        raise ReasonRequired("reason_required")
+    return reason
+
+
+def _all_records(progress: Callable[[int], None] | None = None):
+    """(record ids, person ids, identifiers dicts) of the whole vault, decrypted in memory."""
+    decrypt = cipher().decrypt
+    ids, persons, identifiers = [], [], []
+    rows = IdentityRecord.objects.order_by("id").values_list("id", "person_id", "identifiers")
+    for rid, pid, blob in rows.iterator(chunk_size=READ_CHUNK):
+        ids.append(rid)
+        persons.append(pid)
+        identifiers.append(json.loads(decrypt(blob, IDENTIFIERS_PURPOSE)))
+        if progress and len(ids) % READ_CHUNK == 0:
+            progress(READ_CHUNK)
+    return ids, persons, identifiers
+
+
+def train_model(actor: Actor, progress=None) -> LinkageModel:
+    """Train on the vault's own records (no labels) and make the model the active one."""
+    ids, _, identifiers = _all_records(progress)
+    if len(ids) < 50:
+        raise ValueError("too few records to train a linkage model (at least 50)")
+    started = time.perf_counter()
+    model = train(plaintext_source(identifiers, ids))
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        LinkageModel.objects.filter(active=True).update(active=False)
+        stored = LinkageModel.objects.create(
+            version=model.to_json()["model_version"],
+            mode=model.mode,
+            parameters=model.to_json(),
+            records=len(ids),
+            seconds=round(seconds, 2),
+            trained_at=timezone.now(),
+            trained_by=actor.username,
+            active=True,
+        )
+        record(actor, "create", "linkage_model", str(stored.pk), f"trained on {len(ids)} records")
+    return stored
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    records: int
+    persons: int
+    moved: int
+    reviews_opened: int
+    seconds: float
+
+
+def rebuild(actor: Actor, progress=None) -> RebuildResult:
+    """Re-link the whole vault in one batch with the active model.
+
+    Persons become the connected components of the pairs at or above the link threshold,
+    except pairs a reviewer rejected. Each component keeps the person most of its records
+    already had, so a rebuild that agrees with incremental linking moves nothing.
+    """
+    started = time.perf_counter()
+    active = scorer()
+    if active.model is None:
+        raise ValueError("no trained linkage model: run `patroon link train` first")
+    ids, persons, identifiers = _all_records(progress)
+    source = plaintext_source(identifiers, ids)
+    scored = predict(active.model, source, min_probability=active.model.review_threshold)
+    # The model's frames may carry ids as text; map either form back to the record id.
+    by_text = {str(rid): rid for rid in ids} | {rid: rid for rid in ids}
+    rejected = _rejected_pairs()
+    keep = [
+        i
+        for i in range(len(scored))
+        if (by_text[scored.id_l[i]], by_text[scored.id_r[i]]) not in rejected
+    ]
+    kept = dataclasses.replace(
+        scored,
+        id_l=[scored.id_l[i] for i in keep],
+        id_r=[scored.id_r[i] for i in keep],
+        source_l=[scored.source_l[i] for i in keep],
+        source_r=[scored.source_r[i] for i in keep],
+        match_weight=scored.match_weight[keep],
+        field_weight={name: w[keep] for name, w in scored.field_weight.items()},
+    )
+    components = {by_text[rid]: root for (_, rid), root in clusters(kept).items()}
+    current = dict(zip(ids, persons, strict=True))
+    groups: dict[object, list] = {}
+    for rid in ids:
+        groups.setdefault(components.get(rid, rid), []).append(rid)
+    moved = 0
+    claimed: set[uuid.UUID] = set()
+    with transaction.atomic():
+        for members in sorted(groups.values(), key=len, reverse=True):
+            moved += _settle(members, current, claimed, actor)
+        reviews = _open_reviews(kept, by_text, current, active)
+        _reindex(ids, identifiers)
+        record(actor, "update", "person_links", "all", f"rebuild: {moved} records moved")
+    return RebuildResult(
+        len(ids), len(groups), moved, reviews, round(time.perf_counter() - started, 2)
+    )
+
+
+def _settle(members: list, current: dict, claimed: set, actor: Actor) -> int:
+    """Give a component one person: the one most of its records have, unless a larger
+    component already kept that person (a split); then a new one. Move the others."""
+    counts: dict[uuid.UUID, int] = {}
+    for rid in members:
+        if current[rid] not in claimed:
+            counts[current[rid]] = counts.get(current[rid], 0) + 1
+    target = max(sorted(counts, key=str), key=counts.get) if counts else uuid.uuid4()
+    claimed.add(target)
+    moved = 0
+    by_person: dict[uuid.UUID, list] = {}
+    for rid in members:
+        if current[rid] != target:
+            by_person.setdefault(current[rid], []).append(rid)
+    for person, rids in by_person.items():
+        moves.move_records(rids, person, target, kind="rebuild", actor=actor.username, reason="")
+        for rid in rids:
+            current[rid] = target
+        moved += len(rids)
+    return moved
+
+
+def _rejected_pairs() -> set[tuple]:
+    rows = ReviewItem.objects.filter(status=ReviewItem.Status.REJECTED)
+    pairs = set()
+    for a, b in rows.values_list("record_id", "candidate_id"):
+        pairs.update({(a, b), (b, a)})
+    return pairs
+
+
+def _open_reviews(predictions, by_text, current, active) -> int:
+    """Review items for uncertain pairs the batch found between different persons."""
+    existing = set()
+    for a, b in ReviewItem.objects.values_list("record_id", "candidate_id"):
+        existing.update({(a, b), (b, a)})
+    probabilities = predictions.match_probability
+    pairs = []
+    for i in range(len(predictions)):
+        left, right = by_text[predictions.id_l[i]], by_text[predictions.id_r[i]]
+        if probabilities[i] >= active.model.link_threshold or current[left] == current[right]:
+            continue
+        if (left, right) in existing:
+            continue
+        existing.update({(left, right), (right, left)})
+        pairs.append(
+            (
+                left,
+                right,
+                float(probabilities[i]),
+                float(predictions.match_weight[i]),
+                predictions.field_weights(i),
+            )
+        )
+    return open_reviews(pairs, active.version, timezone.now())
+
+
+def _reindex(ids: list, identifiers: list[dict]) -> None:
+    """Rebuild the candidate index (blocking keys may have changed with the model)."""
+    from patroon.identity.linkage import plaintext_row
+
+    BlockingKey.objects.all().delete()
+    rows = [
+        (d, rid)
+        for rid, ident in zip(ids, identifiers, strict=True)
+        for d in digests(plaintext_row(ident))
+    ]
+    insert_rows(BlockingKey, ["digest", "record"], rows)
+
+
+def decide_review(actor: Actor, item_id, accept: bool, reason: str) -> ReviewItem:
+    """Accept (the two records are one person: merge) or reject (never link them)."""
+    require(actor, Capability.LINK_REVIEW)
+    reason = _reason(reason)
+    with transaction.atomic():
+        item = ReviewItem.objects.select_for_update().filter(pk=item_id).first()
+        if item is None:
+            raise NotVisible("review item")
+        if item.status != ReviewItem.Status.OPEN:
+            raise moves.MoveError("already decided")
+        if accept:
+            persons = IdentityRecord.objects.filter(pk__in=[item.record_id, item.candidate_id])
+            by_record = dict(persons.values_list("id", "person_id"))
+            absorbed, survivor = by_record[item.record_id], by_record[item.candidate_id]
+            if absorbed != survivor:
+                moves.merge_persons(
+                    absorbed, survivor, kind="review", actor=actor.username, reason=reason
+                )
+        item.status = ReviewItem.Status.ACCEPTED if accept else ReviewItem.Status.REJECTED
+        item.decided_at, item.decided_by = timezone.now(), actor.username
+        item.reason = cipher().encrypt(reason, REVIEW_REASON_PURPOSE)
+        item.save(update_fields=["status", "decided_at", "decided_by", "reason"])
+        record(actor, "update", "review_item", str(item.pk), f"link review: {item.status}")
+    return item
+
+
+def split(actor: Actor, record_ids: list, reason: str) -> PersonChange:
+    require(actor, Capability.LINK_REVIEW)
+    reason = _reason(reason)
+    with transaction.atomic():
+        change = moves.split_records(record_ids, actor=actor.username, reason=reason)
+        record(actor, "update", "person_change", str(change.pk), "split")
+    return change
+
+
+def undo(actor: Actor, change_id, reason: str) -> PersonChange:
+    require(actor, Capability.LINK_REVIEW)
+    reason = _reason(reason)
+    with transaction.atomic():
+        change = moves.undo(change_id, actor=actor.username, reason=reason)
+        record(actor, "update", "person_change", str(change_id), "undo")
+    return change
+
+
+def reidentify(actor: Actor, person_ref: uuid.UUID, reason: str) -> dict:
+    """Show who a pseudonymous person is: an act with a reason, never a default view.
+
+    Without case-team membership (case teams arrive with casusregie) every re-identification
+    is a break-the-glass read: allowed with a written reason, and flagged in the audit trail
+    for the privacy officer.
+    """
+    if not actor.can(Capability.REIDENTIFY) or actor.organisation_id is None:
+        raise AccessDenied(Capability.REIDENTIFY.value)
+    reason = _reason(reason)
+    rows = IdentityRecord.objects.filter(person_id=person_ref).order_by("-created_at")
+    latest = rows.values_list("id", "identifiers").first()
+    if latest is None:
+        raise NotVisible("person")
+    identifiers = json.loads(cipher().decrypt(latest[1], IDENTIFIERS_PURPOSE))
+    record(actor, "break_glass", "person", str(person_ref), reason[:200])
+    record(actor, "reidentify", "identity_record", str(latest[0]), "break-the-glass read")
+    return {
+        k: identifiers.get(k)
+        for k in ("given_names", "surname_prefix", "surname", "date_of_birth", "sex")
+    }

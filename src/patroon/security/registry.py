@@ -1,0 +1,42 @@
+"""Every encrypted column and the purpose (associated data) its ciphertexts are bound to.
+
+Key rotation re-encrypts exactly these columns and ``keys retire`` counts them, so a column
+missing here would be left under a retired key. A test fails when a patroon model gains a
+BinaryField that is not listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+
+from patroon.identity.moves import REASON_PURPOSE
+from patroon.identity.resolution import IDENTIFIERS_PURPOSE
+from patroon.identity.reviews import REVIEW_REASON_PURPOSE
+from patroon.patterns.services import NOTE_PURPOSE
+from patroon.signals.store import NARRATIVE_PURPOSE
+
+
+@dataclass(frozen=True)
+class EncryptedColumn:
+    model_label: str
+    field: str
+    purpose: bytes
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.model_label)
+
+    def __str__(self) -> str:
+        return f"{self.model_label}.{self.field}"
+
+
+ENCRYPTED_COLUMNS = (
+    EncryptedColumn("identity.IdentityRecord", "identifiers", IDENTIFIERS_PURPOSE),
+    EncryptedColumn("signals.Signal", "narrative", NARRATIVE_PURPOSE),
+    EncryptedColumn("patterns.AlertEvent", "note", NOTE_PURPOSE),
+    EncryptedColumn("identity.PersonChange", "reason", REASON_PURPOSE),
+    EncryptedColumn("identity.ReviewItem", "reason", REVIEW_REASON_PURPOSE),
+)

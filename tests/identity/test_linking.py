@@ -1,0 +1,171 @@
+"""Linking in the vault: incremental and batch agree, merges undo exactly, decisions audited."""
+
+import json
+from datetime import date
+
+import pytest
+
+from patroon.accounts.actor import SYSTEM
+from patroon.audit.models import AuditEntry
+from patroon.demo.load import load_world
+from patroon.demo.world import generate_world
+from patroon.identity import services
+from patroon.identity.models import (
+    BlockingKey,
+    IdentityRecord,
+    LinkageModel,
+    Person,
+    PersonChange,
+    ReviewItem,
+)
+from patroon.patterns.models import Alert, AlertEvent, AlertEvidence, TimelineEntry
+from patroon.signals.models import Signal, SignalBehaviour, SignalPerson
+from patroon.signals.services import record_signal
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def partition() -> set[frozenset]:
+    groups: dict = {}
+    for rid, pid in IdentityRecord.objects.values_list("id", "person_id"):
+        groups.setdefault(pid, set()).add(rid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def wipe_signals_and_vault() -> None:
+    for model in (
+        AlertEvent,
+        AlertEvidence,
+        Alert,
+        TimelineEntry,
+        SignalBehaviour,
+        SignalPerson,
+        Signal,
+        ReviewItem,
+        BlockingKey,
+        PersonChange,
+        IdentityRecord,
+        Person,
+    ):
+        model.objects.all().delete()
+
+
+def test_rebuild_agrees_with_incremental_linking():
+    world = generate_world(households=60, years=3, seed=3, end=date(2026, 11, 1))
+    load_world(world)
+    model = services.train_model(SYSTEM)
+    assert model.active and model.records == IdentityRecord.objects.count()
+
+    wipe_signals_and_vault()
+    load_world(world)  # now linked incrementally with the trained model, in batches
+    incremental = partition()
+    assert len(incremental) < IdentityRecord.objects.count(), "some mentions were linked"
+
+    result = services.rebuild(SYSTEM)
+    assert result.moved == 0
+    assert partition() == incremental
+
+
+def _victim_record(signal_id):
+    signal = Signal.objects.select_related("organisation").get(pk=signal_id)
+    position = SignalPerson.objects.get(signal=signal, role="victim").position
+    return IdentityRecord.objects.get(
+        organisation_code=signal.organisation.code,
+        source_reference=signal.source_reference,
+        position=position,
+    )
+
+
+def snapshot():
+    return (
+        sorted(TimelineEntry.objects.values_list("victim_ref", "perpetrator_ref", "signal_id")),
+        sorted(SignalPerson.objects.values_list("signal_id", "position", "person_ref")),
+    )
+
+
+def test_a_merge_and_its_undo_restore_the_timelines_exactly(org, other_org):
+    first = factories.payload("M-1", behaviours=["stalking"])
+    second = factories.payload("M-2", behaviours=["psychological_violence"])
+    second["persons"][0].update(bsn=None, given_names="Anne", date_of_birth="1990-01-13")
+    a = record_signal(factories.actor(["intake"], org), first, "api").signal_id
+    b = record_signal(factories.actor(["intake"], other_org), second, "api").signal_id
+    record_a, record_b = _victim_record(a), _victim_record(b)
+    assert record_a.person_id != record_b.person_id
+    before = snapshot()
+
+    item = ReviewItem.objects.create(
+        record=record_b,
+        candidate=record_a,
+        match_probability=0.7,
+        match_weight=1.2,
+        field_weights={"given_name": 2.0, "date_of_birth": -1.0},
+        model_version="test",
+        created_at=record_b.created_at,
+    )
+    reviewer = factories.actor(["link_reviewer"], factories.organisation("ec", "expertisecentrum"))
+    services.decide_review(reviewer, item.pk, True, "Zelfde vrouw: typefout in de voornaam.")
+    merged = snapshot()
+    assert merged != before
+    victims = {v for v, _, s in merged[0] if s in (a, b)}
+    assert victims == {record_a.person_id}, "both signals now on one victim's timeline"
+
+    change = PersonChange.objects.get(kind="review")
+    services.undo(reviewer, change.pk, "Toch twee verschillende vrouwen (moeder en dochter).")
+    assert snapshot() == before
+
+
+def test_review_decisions_reidentification_and_break_glass_are_audited(org):
+    signal_id = record_signal(factories.actor(["intake"], org), factories.payload("R-1"), "api")
+    record = _victim_record(signal_id.signal_id)
+    other = IdentityRecord.objects.exclude(pk=record.pk).first()
+    item = ReviewItem.objects.create(
+        record=record,
+        candidate=other,
+        match_probability=0.6,
+        match_weight=0.5,
+        field_weights={},
+        model_version="test",
+        created_at=record.created_at,
+    )
+    reviewer = factories.actor(["link_reviewer"], factories.organisation("ec", "expertisecentrum"))
+    with pytest.raises(services.ReasonRequired):
+        services.decide_review(reviewer, item.pk, False, "nee")
+    services.decide_review(reviewer, item.pk, False, "Verschillende geboortedata en geslacht.")
+    assert AuditEntry.objects.filter(
+        action="update", object_type="review_item", object_id=str(item.pk)
+    ).exists()
+
+    professional = factories.actor(["professional"], org)
+    identity = services.reidentify(professional, record.person_id, "Acuut gevaar, politie belt.")
+    assert identity["surname"] == "Berg"
+    assert AuditEntry.objects.filter(
+        action="break_glass", object_id=str(record.person_id), purpose__contains="Acuut"
+    ).exists()
+    assert AuditEntry.objects.filter(action="reidentify", object_id=str(record.pk)).exists()
+
+    intake = factories.actor(["intake"], org)
+    with pytest.raises(services.AccessDenied):
+        services.reidentify(intake, record.person_id, "Wil gewoon even kijken wie dit is.")
+
+
+def test_a_rejected_pair_stays_apart_in_a_rebuild():
+    world = generate_world(households=30, years=2, seed=4, end=date(2026, 11, 1))
+    load_world(world)
+    services.train_model(SYSTEM)
+    services.rebuild(SYSTEM)
+    linked = next(g for g in partition() if len(g) == 2)
+    left, right = sorted(linked)
+    ReviewItem.objects.create(
+        record_id=left,
+        candidate_id=right,
+        match_probability=0.99,
+        match_weight=9,
+        field_weights=json.loads("{}"),
+        model_version="test",
+        status=ReviewItem.Status.REJECTED,
+        created_at=IdentityRecord.objects.get(pk=left).created_at,
+    )
+    services.rebuild(SYSTEM)
+    assert LinkageModel.objects.filter(active=True).count() == 1
+    assert not any(left in g and right in g for g in partition())
