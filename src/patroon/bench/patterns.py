@@ -61,9 +61,9 @@ def _organisations():
     from patroon.accounts.services import upsert_organisation
 
     orgs = []
-    for region in REGIONS:
+    for number, region in enumerate(REGIONS):
         for kind in KINDS:
-            code = f"bench-{kind}-{region}"
+            code = f"bench-{kind}-{number}"  # organisation codes hold at most 40 characters
             orgs.append(upsert_organisation(code, f"{code} (benchmark)", kind, region))
     return orgs
 
