@@ -49,6 +49,12 @@ COVERED = {
     "alert-list",
     "timeline-victim",
     "timeline-dyad",
+    # tests/identity/test_link_pages.py covers these per role:
+    "review-queue",
+    "review-detail",
+    "review-decide",
+    "reidentify",
+    "reidentify-show",
 }
 
 

@@ -65,6 +65,25 @@ def test_rebuild_agrees_with_incremental_linking():
     result = services.rebuild(SYSTEM)
     assert result.moved == 0
     assert partition() == incremental
+    assert pairwise_precision(world) >= 0.98
+
+
+def pairwise_precision(world) -> float:
+    """Of the record pairs the vault put in one person, the share that truly are one."""
+    truth = {(code, ref, pos): true for code, ref, pos, true in world.iter_mentions()}
+    by_person: dict = {}
+    rows = IdentityRecord.objects.values_list(
+        "organisation_code", "source_reference", "position", "person_id"
+    )
+    for code, ref, pos, person in rows:
+        by_person.setdefault(person, []).append(truth[(code, ref, pos)])
+    same = pairs = 0
+    for members in by_person.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                pairs += 1
+                same += a == b
+    return same / pairs
 
 
 def _victim_record(signal_id):

@@ -41,8 +41,6 @@ class Candidates:
 
 def candidate_records(wanted: Iterable[int]) -> Candidates:
     """Stored records sharing any of these digests, with their persons and linkage rows."""
-    from patroon.identity.resolution import IDENTIFIERS_PURPOSE
-
     wanted = list(wanted)
     index: dict[int, list[uuid.UUID]] = {}
     for i in range(0, len(wanted), LOOKUP_CHUNK):
@@ -51,12 +49,25 @@ def candidate_records(wanted: Iterable[int]) -> Candidates:
             index.setdefault(value, []).append(record_id)
     index = {d: ids[-MAX_BLOCK:] for d, ids in index.items()}
     ids = list({rid for rids in index.values() for rid in rids})
+    person_of, linkage_rows = _load("pk__in", ids)
+    return Candidates(index, person_of, linkage_rows)
+
+
+def records_of_persons(persons: Iterable[uuid.UUID]) -> Candidates:
+    """Every stored record of these persons (to check a link against all of them)."""
+    person_of, linkage_rows = _load("person_id__in", list(persons))
+    return Candidates({}, person_of, linkage_rows)
+
+
+def _load(lookup: str, values: list) -> tuple[dict, dict]:
+    from patroon.identity.resolution import IDENTIFIERS_PURPOSE
+
     person_of: dict[uuid.UUID, uuid.UUID] = {}
     linkage_rows: dict[uuid.UUID, dict] = {}
     decrypt = cipher().decrypt
-    for i in range(0, len(ids), LOOKUP_CHUNK):
-        records = IdentityRecord.objects.filter(pk__in=ids[i : i + LOOKUP_CHUNK])
+    for i in range(0, len(values), LOOKUP_CHUNK):
+        records = IdentityRecord.objects.filter(**{lookup: values[i : i + LOOKUP_CHUNK]})
         for rid, pid, blob in records.values_list("id", "person_id", "identifiers"):
             person_of[rid] = pid
             linkage_rows[rid] = plaintext_row(json.loads(decrypt(blob, IDENTIFIERS_PURPOSE)))
-    return Candidates(index, person_of, linkage_rows)
+    return person_of, linkage_rows

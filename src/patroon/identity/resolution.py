@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,9 +27,10 @@ from django.utils.module_loading import import_string
 from patroon.db.bulk import insert_rows
 from patroon.db.ids import time_ordered_uuid
 from patroon.identity import moves
-from patroon.identity.blocking import candidate_records, digests
+from patroon.identity.blocking import candidate_records, digests, records_of_persons
 from patroon.identity.linkage import plaintext_row
 from patroon.identity.models import BlockingKey, IdentityRecord, Person
+from patroon.identity.regroup import any_conflict, assign_persons, cluster
 from patroon.identity.reviews import open_reviews
 from patroon.identity.scoring import Scorer, scorer
 from patroon.security.keys import cipher
@@ -57,14 +58,34 @@ class Resolution:
 
 @dataclass
 class _Batch:
-    """What one call has decided so far: persons of records, new rows to write."""
+    """What one call has decided so far: the person of every record it has seen (stored
+    records as loaded, new ones as linked), and the moves of stored records to write."""
 
     person_of: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
     rows: dict[uuid.UUID, dict] = field(default_factory=dict)
+    new_records: set[uuid.UUID] = field(default_factory=set)
+    loaded_persons: set[uuid.UUID] = field(default_factory=set)
     local_index: dict[int, list[uuid.UUID]] = field(default_factory=dict)
-    new_persons: list[uuid.UUID] = field(default_factory=list)
+    new_persons: set[uuid.UUID] = field(default_factory=set)
     reviews: dict[tuple[uuid.UUID, uuid.UUID], dict] = field(default_factory=dict)
-    merges: list[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=list)
+    origin: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
+
+    def records_of(self, persons: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict]:
+        """Every record of these persons, stored ones loaded (and decrypted) on first use."""
+        persons = set(persons)
+        missing = persons - self.loaded_persons - self.new_persons
+        if missing:
+            stored = records_of_persons(missing)
+            for rid, person in stored.person_of.items():
+                self.person_of.setdefault(rid, person)
+                self.rows.setdefault(rid, stored.rows[rid])
+            self.loaded_persons |= missing
+        return {rid: self.rows[rid] for rid, p in self.person_of.items() if p in persons}
+
+    def move(self, record_id: uuid.UUID, person: uuid.UUID) -> None:
+        if record_id not in self.new_records:
+            self.origin.setdefault(record_id, self.person_of[record_id])
+        self.person_of[record_id] = person
 
 
 class LinkageResolver:
@@ -78,53 +99,85 @@ class LinkageResolver:
         batch.person_of.update(stored.person_of)
         batch.rows.update(stored.rows)
         record_ids = [time_ordered_uuid() for _ in mentions]
-        person_ids = []
         for record_id, row, record_keys in zip(record_ids, rows, keys, strict=True):
-            person_ids.append(self._link(batch, score, record_id, row, record_keys, stored))
-        # Merges during the batch may have moved earlier mentions' persons.
+            self._link(batch, score, record_id, row, record_keys, stored)
+        # Later mentions may have moved earlier ones (a merge or a split).
         person_ids = [batch.person_of[r] for r in record_ids]
         self._write(batch, mentions, record_ids, person_ids, keys, score, now)
-        return Resolution(person_ids, len(batch.new_persons), record_ids)
+        return Resolution(person_ids, len(set(person_ids) & batch.new_persons), record_ids)
 
-    def _link(self, batch: _Batch, score: Scorer, record_id, row, record_keys, stored):
+    def _link(self, batch: _Batch, score: Scorer, record_id, row, record_keys, stored) -> None:
         candidates: dict[uuid.UUID, dict] = {}
         for digest in record_keys:
-            for cid in stored.index.get(digest, ()):
-                candidates[cid] = batch.rows[cid]
-            for cid in batch.local_index.get(digest, ()):
+            for cid in (*stored.index.get(digest, ()), *batch.local_index.get(digest, ())):
                 candidates[cid] = batch.rows[cid]
         results = score(row, candidates)
-        linked = [r for r in results if r["decision"] == "link"]
-        persons = list(dict.fromkeys(batch.person_of[r["id"]] for r in linked))
-        if persons:
-            target = persons[0]
-            for other in persons[1:]:
-                batch.merges.append((other, target))
-                for rid, pid in batch.person_of.items():
-                    if pid == other:
-                        batch.person_of[rid] = target
-        else:
-            target = uuid.uuid4()
-            batch.new_persons.append(target)
-        for result in results:
-            if result["decision"] != "review":
-                continue
-            candidate = result["id"]
-            if batch.person_of[candidate] == target:
-                continue
-            batch.reviews.setdefault((record_id, candidate), result)
-        batch.person_of[record_id] = target
+        persons = list(
+            dict.fromkeys(batch.person_of[r["id"]] for r in results if r["decision"] == "link")
+        )
+        batch.new_records.add(record_id)
         batch.rows[record_id] = row
         for digest in record_keys:
             batch.local_index.setdefault(digest, []).append(record_id)
-        return target
+        if not persons:
+            target = uuid.uuid4()
+            batch.new_persons.add(target)
+            batch.person_of[record_id] = target
+        else:
+            self._join(batch, score, record_id, row, persons)
+        for result in results:
+            candidate = result["id"]
+            if (
+                result["decision"] == "review"
+                and batch.person_of[candidate] != (batch.person_of[record_id])
+            ):
+                batch.reviews.setdefault((record_id, candidate), result)
+
+    @staticmethod
+    def _join(batch: _Batch, score: Scorer, record_id, row, persons) -> None:
+        """Join the linked persons; re-cluster them when a conflict is in play."""
+        members = batch.records_of(persons)
+        by_person: dict[uuid.UUID, list[dict]] = {}
+        for rid, person in batch.person_of.items():
+            if person in persons and rid != record_id:
+                by_person.setdefault(person, []).append(batch.rows[rid])
+        model = score.model
+        clash = model is not None and (
+            any_conflict(model, [row], members.values())
+            or any(
+                any_conflict(model, by_person[a], by_person[b])
+                for i, a in enumerate(persons)
+                for b in persons[i + 1 :]
+            )
+        )
+        if not clash:
+            batch.person_of[record_id] = persons[0]
+            for rid in members:
+                if batch.person_of[rid] != persons[0]:
+                    batch.move(rid, persons[0])
+            return
+        rows = {**members, record_id: row}
+        roots = cluster(model, rows)
+        groups: dict[object, list] = {}
+        for rid, root in roots.items():
+            groups.setdefault(root, []).append(rid)
+        current = {rid: batch.person_of.get(rid) for rid in rows}
+        current[record_id] = None
+        for rid, person in assign_persons(groups.values(), current).items():
+            if rid == record_id:
+                batch.person_of[rid] = person
+                if person not in persons:
+                    batch.new_persons.add(person)
+            elif person != batch.person_of[rid]:
+                if person not in persons and person not in batch.person_of.values():
+                    batch.new_persons.add(person)
+                batch.move(rid, person)
 
     def _write(self, batch, mentions, record_ids, person_ids, keys, score, now) -> None:
-        absorbed = {other for other, _ in batch.merges}
         insert_rows(
             Person,
             ["id", "created_at"],
-            [(p, now) for p in batch.new_persons if p not in absorbed],
+            [(p, now) for p in dict.fromkeys(person_ids) if p in batch.new_persons],
         )
         encrypt = cipher().encrypt
         insert_rows(
@@ -160,28 +213,18 @@ class LinkageResolver:
             (
                 (rid, cid, r["match_probability"], r["match_weight"], r["field_weights"])
                 for (rid, cid), r in batch.reviews.items()
+                if batch.person_of[rid] != batch.person_of[cid]
             ),
             score.version,
             now,
         )
-        new = set(batch.new_persons)
-        for other, target in _collapse(batch.merges):
-            if other not in new:  # a new person's records were written under the target
-                moves.merge_persons(other, target, kind="link", actor="linkage", reason="")
-
-
-def _collapse(merges: list[tuple[uuid.UUID, uuid.UUID]]) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """Merge chains (a→b, b→c) as each absorbed person straight into its final target."""
-    target = dict(merges)
-
-    def final(person):
-        seen = set()
-        while person in target and person not in seen:
-            seen.add(person)
-            person = target[person]
-        return person
-
-    return [(a, final(a)) for a in target]
+        moved: dict[tuple[uuid.UUID, uuid.UUID], list[uuid.UUID]] = {}
+        for rid, before in batch.origin.items():
+            after = batch.person_of[rid]
+            if after != before:
+                moved.setdefault((before, after), []).append(rid)
+        for (before, after), rids in moved.items():
+            moves.move_records(rids, before, after, kind="link", actor="linkage", reason="")
 
 
 def resolver() -> LinkageResolver:

@@ -28,6 +28,7 @@ from patroon.identity.models import (
     PersonChange,
     ReviewItem,
 )
+from patroon.identity.regroup import assign_persons
 from patroon.identity.resolution import IDENTIFIERS_PURPOSE
 from patroon.identity.reviews import REVIEW_REASON_PURPOSE, open_reviews
 from patroon.identity.scoring import scorer
@@ -98,9 +99,11 @@ class RebuildResult:
 def rebuild(actor: Actor, progress=None) -> RebuildResult:
     """Re-link the whole vault in one batch with the active model.
 
-    Persons become the connected components of the pairs at or above the link threshold,
-    except pairs a reviewer rejected. Each component keeps the person most of its records
-    already had, so a rebuild that agrees with incremental linking moves nothing.
+    Persons become the clusters of the pairs at or above the link threshold, taken strongest
+    first and never joining records that conflict on BSN, sex or date of birth (the same
+    algorithm incremental linking applies, ``regroup``), except pairs a reviewer rejected.
+    Each cluster keeps the person most of its records already had, so a rebuild that agrees
+    with incremental linking moves nothing.
     """
     started = time.perf_counter()
     active = scorer()
@@ -108,7 +111,7 @@ def rebuild(actor: Actor, progress=None) -> RebuildResult:
         raise ValueError("no trained linkage model: run `patroon link train` first")
     ids, persons, identifiers = _all_records(progress)
     source = plaintext_source(identifiers, ids)
-    scored = predict(active.model, source, min_probability=active.model.review_threshold)
+    scored = predict(active.model, source)  # all blocked pairs: conflicts matter too
     # The model's frames may carry ids as text; map either form back to the record id.
     by_text = {str(rid): rid for rid in ids} | {rid: rid for rid in ids}
     rejected = _rejected_pairs()
@@ -126,44 +129,26 @@ def rebuild(actor: Actor, progress=None) -> RebuildResult:
         match_weight=scored.match_weight[keep],
         field_weight={name: w[keep] for name, w in scored.field_weight.items()},
     )
-    components = {by_text[rid]: root for (_, rid), root in clusters(kept).items()}
+    roots = {by_text[rid]: root for (_, rid), root in clusters(kept, keep_apart=True).items()}
     current = dict(zip(ids, persons, strict=True))
     groups: dict[object, list] = {}
     for rid in ids:
-        groups.setdefault(components.get(rid, rid), []).append(rid)
-    moved = 0
-    claimed: set[uuid.UUID] = set()
+        groups.setdefault(roots.get(rid, rid), []).append(rid)
+    target = assign_persons(groups.values(), current)
+    moved: dict[tuple, list] = {}
+    for rid in ids:
+        if target[rid] != current[rid]:
+            moved.setdefault((current[rid], target[rid]), []).append(rid)
     with transaction.atomic():
-        for members in sorted(groups.values(), key=len, reverse=True):
-            moved += _settle(members, current, claimed, actor)
-        reviews = _open_reviews(kept, by_text, current, active)
+        for (before, after), rids in moved.items():
+            moves.move_records(rids, before, after, kind="rebuild", actor=actor.username, reason="")
+        reviews = _open_reviews(kept, by_text, target, active)
         _reindex(ids, identifiers)
-        record(actor, "update", "person_links", "all", f"rebuild: {moved} records moved")
+        count = sum(len(r) for r in moved.values())
+        record(actor, "update", "person_links", "all", f"rebuild: {count} records moved")
     return RebuildResult(
-        len(ids), len(groups), moved, reviews, round(time.perf_counter() - started, 2)
+        len(ids), len(groups), count, reviews, round(time.perf_counter() - started, 2)
     )
-
-
-def _settle(members: list, current: dict, claimed: set, actor: Actor) -> int:
-    """Give a component one person: the one most of its records have, unless a larger
-    component already kept that person (a split); then a new one. Move the others."""
-    counts: dict[uuid.UUID, int] = {}
-    for rid in members:
-        if current[rid] not in claimed:
-            counts[current[rid]] = counts.get(current[rid], 0) + 1
-    target = max(sorted(counts, key=str), key=counts.get) if counts else uuid.uuid4()
-    claimed.add(target)
-    moved = 0
-    by_person: dict[uuid.UUID, list] = {}
-    for rid in members:
-        if current[rid] != target:
-            by_person.setdefault(current[rid], []).append(rid)
-    for person, rids in by_person.items():
-        moves.move_records(rids, person, target, kind="rebuild", actor=actor.username, reason="")
-        for rid in rids:
-            current[rid] = target
-        moved += len(rids)
-    return moved
 
 
 def _rejected_pairs() -> set[tuple]:
@@ -183,7 +168,9 @@ def _open_reviews(predictions, by_text, current, active) -> int:
     pairs = []
     for i in range(len(predictions)):
         left, right = by_text[predictions.id_l[i]], by_text[predictions.id_r[i]]
-        if probabilities[i] >= active.model.link_threshold or current[left] == current[right]:
+        if not active.model.review_threshold <= probabilities[i] < active.model.link_threshold:
+            continue
+        if current[left] == current[right]:
             continue
         if (left, right) in existing:
             continue

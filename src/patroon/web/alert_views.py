@@ -184,5 +184,6 @@ def dyad_timeline(request, victim_ref: uuid.UUID, perpetrator_ref: uuid.UUID | N
             "titles": titles,
             "kind_label": kind_label,
             "organisations": {h.organisation.pk: h.organisation for h in view.holders},
+            "can_reidentify": request.actor.can(Capability.REIDENTIFY),
         },
     )

@@ -17,6 +17,7 @@ def navigation(request) -> dict:
         return {
             "nav_can_record": actor.can(Capability.SIGNAL_CREATE),
             "nav_can_alerts": actor.can(Capability.ALERT_READ),
+            "nav_can_review": actor.can(Capability.LINK_REVIEW),
         }
     except DatabaseError:
         return {}  # the error page must render even when the database is down

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from patroon.web import alert_views, views
+from patroon.web import alert_views, link_views, views
 
 app_name = "web"
 
@@ -28,6 +28,15 @@ urlpatterns = [
         "timelines/<uuid:victim_ref>/<uuid:perpetrator_ref>/",
         alert_views.dyad_timeline,
         name="dyad-timeline",
+    ),
+    path("links/", link_views.review_queue, name="review-queue"),
+    path("links/<uuid:item_id>/", link_views.review_detail, name="review-detail"),
+    path("links/<uuid:item_id>/decide/", link_views.review_decide, name="review-decide"),
+    path("persons/<uuid:person_ref>/identity/", link_views.reidentify_form, name="reidentify"),
+    path(
+        "persons/<uuid:person_ref>/identity/show/",
+        link_views.reidentify,
+        name="reidentify-show",
     ),
     path("language/", set_language, name="set-language"),
     path("health/", views.health, name="health"),

@@ -185,3 +185,29 @@ def short_ref(value) -> str:
 @register.filter
 def split(value: str) -> list[str]:
     return value.split()
+
+
+LINKAGE_FIELDS = {
+    "given_name": _("First name"),
+    "surname": _("Surname"),
+    "date_of_birth": _("Date of birth"),
+    "sex": _("Sex"),
+    "address": _("Address"),
+    "postcode": _("Postcode"),
+    "house_number": _("House number"),
+    "street": _("Street"),
+    "city": _("Place"),
+    "phone": _("Phone"),
+    "bsn": _("BSN"),
+    "email": _("E-mail"),
+}
+
+
+@register.filter
+def linkage_field(name: str) -> str:
+    return LINKAGE_FIELDS.get(name, name.replace("_", " "))
+
+
+@register.filter
+def percent(value) -> str:
+    return f"{float(value) * 100:.0f}%"

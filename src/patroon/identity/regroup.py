@@ -1,0 +1,82 @@
+"""Which person each record belongs to, decided the same way in batch and incrementally.
+
+Pure Python (no ORM). The batch rebuild clusters the whole vault with ``keep_apart``
+(``identity.linkage.clusters``): links strongest first, never joining records that conflict
+on BSN, sex or date of birth. Incrementally, a new record usually just joins the person it
+links to; when its arrival brings a conflict into play, the persons involved are re-clustered
+with the very same algorithm on their records, so a new record can also split a person the
+batch would have kept apart. Persons keep their ids where they can (``assign_persons``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from patroon.identity.linkage import TrainedModel, clusters
+from patroon.identity.linkage.clusters import CONFLICTS
+from patroon.identity.linkage.model import Predictions
+from patroon.identity.linkage.scoring import field_weights, share_a_block
+
+
+def conflicts(model: TrainedModel, left: dict, right: dict) -> bool:
+    """A scored pair whose BSN, sex or date of birth says: two different people."""
+    if not share_a_block(left, right):
+        return False
+    weights = field_weights(model, left, right)
+    return any(name in weights and weights[name] == model.weights[name][-1] for name in CONFLICTS)
+
+
+def any_conflict(model: TrainedModel, group: Iterable[dict], others: Iterable[dict]) -> bool:
+    others = list(others)
+    return any(conflicts(model, a, b) for a in group for b in others)
+
+
+def cluster(model: TrainedModel, rows: Mapping[object, dict]) -> dict[object, object]:
+    """Record id -> component root, by the batch algorithm on these records only."""
+    ids = list(rows)
+    left, right, weights = [], [], []
+    per_field: dict[str, list[float]] = {c.name: [] for c in model.comparisons}
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            if not share_a_block(rows[a], rows[b]):
+                continue
+            fields = field_weights(model, rows[a], rows[b])
+            left.append(a)
+            right.append(b)
+            weights.append(model.prior_weight + sum(fields.values()))
+            for name, value in fields.items():
+                per_field[name].append(value)
+    scored = Predictions(
+        model=model,
+        id_l=left,
+        id_r=right,
+        source_l=["a"] * len(left),
+        source_r=["a"] * len(left),
+        match_weight=np.array(weights, dtype=float),
+        field_weight={name: np.array(v, dtype=float) for name, v in per_field.items()},
+    )
+    roots = {rid: root for (_, rid), root in clusters(scored, keep_apart=True).items()}
+    return {rid: roots.get(rid, rid) for rid in ids}
+
+
+def assign_persons(
+    groups: Iterable[list], current: Mapping[object, uuid.UUID | None]
+) -> dict[object, uuid.UUID]:
+    """A person per group: the one most of its records already have, unless a larger group
+    kept it (then a new person). Records with ``None`` are new. Deterministic."""
+    claimed: set[uuid.UUID] = set()
+    assigned: dict[object, uuid.UUID] = {}
+    for members in sorted(groups, key=lambda g: (-len(g), sorted(map(str, g)))):
+        counts: dict[uuid.UUID, int] = {}
+        for rid in members:
+            person = current.get(rid)
+            if person is not None and person not in claimed:
+                counts[person] = counts.get(person, 0) + 1
+        target = max(sorted(counts, key=str), key=counts.get) if counts else uuid.uuid4()
+        claimed.add(target)
+        for rid in members:
+            assigned[rid] = target
+    return assigned
