@@ -519,6 +519,20 @@ def bench_linkage(
     typer.echo(json.dumps(run(dataset, persons, overlap, mode)))
 
 
+@bench_app.command("linkage-incremental")
+def bench_linkage_incremental(
+    persons: int = typer.Option(1_000_000, min=1000, help="Persons in the vault."),
+    lookups: int = typer.Option(1000, min=10, help="New records linked one by one."),
+    train_sample: int = typer.Option(50_000, min=500),
+    seed: int = typer.Option(42),
+) -> None:
+    """Latency of linking one new record against the vault (p50/p95/p99) and its accuracy."""
+    _bench_setup()
+    from patroon.bench.linkage_vault import run
+
+    typer.echo(json.dumps(run(persons, lookups, train_sample, seed)))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="patroon")
 

@@ -19,7 +19,7 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from patroon.bench.common import machine
@@ -71,6 +71,14 @@ def _organisations():
 def _persons(count: int, now) -> list[tuple[uuid.UUID, str]]:
     """Persons in the vault as intake leaves them: an encrypted identity record each (a BSN)
     and its blocking keys, so new signals link to them through the real resolver."""
+    people = [(uuid.uuid4(), make_bsn(n, 7)) for n in range(count)]
+    for i in range(0, count, WRITE_CHUNK):
+        with transaction.atomic():  # one transaction per chunk, not one per row
+            _persons_chunk(people[i : i + WRITE_CHUNK], now)
+    return people
+
+
+def _persons_chunk(chunk: list[tuple[uuid.UUID, str]], now) -> None:
     from patroon.db.bulk import insert_rows
     from patroon.identity.blocking import digests
     from patroon.identity.linkage import plaintext_row
@@ -79,41 +87,37 @@ def _persons(count: int, now) -> list[tuple[uuid.UUID, str]]:
     from patroon.security.keys import cipher
 
     encrypt = cipher().encrypt
-    people = [(uuid.uuid4(), make_bsn(n, 7)) for n in range(count)]
-    for i in range(0, count, WRITE_CHUNK):
-        chunk = people[i : i + WRITE_CHUNK]
-        records = [(uuid.uuid4(), pid, bsn) for pid, bsn in chunk]
-        insert_rows(Person, ["id", "created_at"], [(pid, now) for pid, _ in chunk])
-        insert_rows(
-            IdentityRecord,
-            [
-                "id",
-                "person",
-                "organisation_code",
-                "source_reference",
-                "position",
-                "identifiers",
-                "created_at",
-            ],
-            [
-                (
-                    rid,
-                    pid,
-                    "bench",
-                    f"HIST-{bsn}",
-                    0,
-                    encrypt(json.dumps({"bsn": bsn}), IDENTIFIERS_PURPOSE),
-                    now,
-                )
-                for rid, pid, bsn in records
-            ],
-        )
-        insert_rows(
-            BlockingKey,
-            ["digest", "record"],
-            [(d, rid) for rid, _, bsn in records for d in digests(plaintext_row({"bsn": bsn}))],
-        )
-    return people
+    records = [(uuid.uuid4(), pid, bsn) for pid, bsn in chunk]
+    insert_rows(Person, ["id", "created_at"], [(pid, now) for pid, _ in chunk])
+    insert_rows(
+        IdentityRecord,
+        [
+            "id",
+            "person",
+            "organisation_code",
+            "source_reference",
+            "position",
+            "identifiers",
+            "created_at",
+        ],
+        [
+            (
+                rid,
+                pid,
+                "bench",
+                f"HIST-{bsn}",
+                0,
+                encrypt(json.dumps({"bsn": bsn}), IDENTIFIERS_PURPOSE),
+                now,
+            )
+            for rid, pid, bsn in records
+        ],
+    )
+    insert_rows(
+        BlockingKey,
+        ["digest", "record"],
+        [(d, rid) for rid, _, bsn in records for d in digests(plaintext_row({"bsn": bsn}))],
+    )
 
 
 def _history(rng, sizes, people, orgs, today: date, years: int):
@@ -190,9 +194,11 @@ def run(signals: int, dyads: int, new_signals: int, seed: int) -> dict:
     for row in _history(rng, sizes, people, orgs, today, years=5):
         batch.append(row)
         if len(batch) >= WRITE_CHUNK:
-            insert_entries(batch)
+            with transaction.atomic():
+                insert_entries(batch)
             batch = []
-    insert_entries(batch)
+    with transaction.atomic():
+        insert_entries(batch)
     setup_seconds = time.perf_counter() - started
 
     first = sweep()

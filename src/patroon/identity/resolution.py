@@ -9,8 +9,10 @@ intake transaction, so the pattern engine sees the right person at once:
    trained model yet, only a same BSN, or the same first name, surname and date of birth,
    links (the deterministic rules);
 3. links join the best candidate's person; if the mention links to several persons, they
-   are merged (the same connected components a batch rebuild finds); pairs in the review
-   band become review items for the link reviewer, never automatic merges.
+   are merged; when a conflicting BSN, sex or birth date is in play, the persons involved
+   are re-clustered the way the batch rebuild clusters (``regroup``). Pairs in the review
+   band, and links kept apart by a conflict, become review items for the link reviewer,
+   never automatic merges.
 """
 
 from __future__ import annotations
@@ -125,13 +127,11 @@ class LinkageResolver:
             batch.person_of[record_id] = target
         else:
             self._join(batch, score, record_id, row, persons)
+        # Review-band pairs, and links kept apart by a conflict, go to the link reviewer
+        # if the two records still belong to different persons when the batch is written.
         for result in results:
-            candidate = result["id"]
-            if (
-                result["decision"] == "review"
-                and batch.person_of[candidate] != (batch.person_of[record_id])
-            ):
-                batch.reviews.setdefault((record_id, candidate), result)
+            if result["decision"] in ("review", "link"):
+                batch.reviews.setdefault((record_id, result["id"]), result)
 
     @staticmethod
     def _join(batch: _Batch, score: Scorer, record_id, row, persons) -> None:

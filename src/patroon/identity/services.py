@@ -168,9 +168,8 @@ def _open_reviews(predictions, by_text, current, active) -> int:
     pairs = []
     for i in range(len(predictions)):
         left, right = by_text[predictions.id_l[i]], by_text[predictions.id_r[i]]
-        if not active.model.review_threshold <= probabilities[i] < active.model.link_threshold:
-            continue
-        if current[left] == current[right]:
+        # The review band, and links that keep_apart refused (a conflicting birth date).
+        if probabilities[i] < active.model.review_threshold or current[left] == current[right]:
             continue
         if (left, right) in existing:
             continue
