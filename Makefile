@@ -10,7 +10,7 @@ DEMO_HOUSEHOLDS ?= 120
 DEMO_YEARS ?= 4
 DEMO_SEED ?= 2025
 
-.PHONY: install run test test-sqlite test-postgres lint fmt messages openapi clean
+.PHONY: install run test test-sqlite test-vault test-postgres lint fmt messages openapi clean
 
 install: $(STAMP)
 
@@ -34,11 +34,17 @@ run: install
 
 test: install lint
 	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-vault
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "DATABASE_URL is not set: the PostgreSQL leg was not run (CI runs it)."; fi
 
 test-sqlite: install
 	env -u DATABASE_URL PATROON_HTTPS=0 $(BIN)/pytest -q
+
+# The identity vault in a database of its own: everything must work the same.
+test-vault: install
+	@rm -f var/test-vault.sqlite3
+	env -u DATABASE_URL PATROON_HTTPS=0 DATABASE_URL_VAULT=sqlite:///$(CURDIR)/var/test-vault.sqlite3 $(BIN)/pytest -q --ignore=tests/browser
 
 test-postgres: install
 	PATROON_HTTPS=0 $(BIN)/pytest -q

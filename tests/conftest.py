@@ -41,3 +41,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         append_only.remove(connection)
+
+
+def pytest_collection_modifyitems(items):
+    """With the vault in its own database (DATABASE_URL_VAULT), every database test may use
+    both databases; without it this changes nothing."""
+    from django.conf import settings
+
+    if len(settings.DATABASES) == 1:
+        return
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None:
+            item.add_marker(
+                pytest.mark.django_db(
+                    databases="__all__",
+                    **{k: v for k, v in marker.kwargs.items() if k != "databases"},
+                ),
+                append=False,
+            )
+        elif "transactional_db" in item.fixturenames or "live_server" in item.fixturenames:
+            item.add_marker(pytest.mark.django_db(databases="__all__", transaction=True))

@@ -88,11 +88,13 @@ def manage(ctx: typer.Context) -> None:
 
 @app.command()
 def migrate() -> None:
-    """Apply database migrations."""
+    """Apply database migrations (to the vault database too, when it has its own)."""
     _django()
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=1)
+    for alias in settings.DATABASES:
+        call_command("migrate", database=alias, interactive=False, verbosity=1)
 
 
 @import_app.command("signals")
@@ -445,9 +447,11 @@ def _bench_setup() -> None:
     database = use_scratch_database()
     console.print(f"Benchmark database: {database}")
     _django()
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
+    for alias in settings.DATABASES:
+        call_command("migrate", database=alias, interactive=False, verbosity=0)
 
 
 @bench_app.command("intake")

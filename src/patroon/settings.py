@@ -110,24 +110,37 @@ TEMPLATES = [
     },
 ]
 
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        " PRAGMA busy_timeout=20000; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
+        " PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=16384;"
+    ),
+}
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+    )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = dict(SQLITE_OPTIONS)
+        config["CONN_MAX_AGE"] = 0
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'patroon.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    "default": _database(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'patroon.sqlite3'}"
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            " PRAGMA busy_timeout=20000; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
-            " PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=16384;"
-        ),
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The identity vault in a database of its own (optional): only the identity app lives there.
+if os.environ.get("DATABASE_URL_VAULT"):
+    DATABASES["vault"] = _database(os.environ["DATABASE_URL_VAULT"])
+    DATABASE_ROUTERS = ["patroon.identity.router.VaultRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

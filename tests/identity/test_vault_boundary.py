@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connections, router
 
 from patroon.demo.load import load_world
 from patroon.demo.world import generate_world
@@ -44,7 +44,22 @@ def _vault() -> set[str]:
     return {model._meta.db_table for model in config.get_models(include_auto_created=True)}
 
 
-def _columns(table: str) -> list[str]:
+def _tables() -> list[tuple[str, str]]:
+    """(database alias, table) of every table, in the vault's own database too if it has one."""
+    return [
+        (alias, table)
+        for alias in connections
+        for table in connections[alias].introspection.table_names()
+    ]
+
+
+def _outside_vault() -> list[tuple[str, str]]:
+    vault = _vault()
+    return [(alias, table) for alias, table in _tables() if table not in vault]
+
+
+def _columns(alias: str, table: str) -> list[str]:
+    connection = connections[alias]
     with connection.cursor() as cursor:
         return [c.name for c in connection.introspection.get_table_description(cursor, table)]
 
@@ -71,10 +86,12 @@ def _demo_world():
 
 
 def _raw_text(tables) -> str:
-    """Every text and binary value of ``tables``, read with raw SQL as the database holds it."""
+    """Every text and binary value of ``tables`` ((alias, table) pairs), read with raw SQL as
+    the database holds it."""
     chunks = []
-    with connection.cursor() as cursor:
-        for table in tables:
+    for alias, table in tables:
+        connection = connections[alias]
+        with connection.cursor() as cursor:
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
             for row in cursor.fetchall():
                 for value in row:
@@ -95,13 +112,13 @@ def demo_world(db):
 
 
 def test_no_table_outside_the_vault_has_an_identifier_column():
-    vault = _vault()
-    tables = [t for t in connection.introspection.table_names() if t not in vault]
-    assert "signals_signal" in tables and "identity_identityrecord" not in tables
+    tables = _outside_vault()
+    names = {table for _, table in tables}
+    assert "signals_signal" in names and "identity_identityrecord" not in names
     offending = [
         f"{table}.{column}"
-        for table in tables
-        for column in map(str.lower, _columns(table))
+        for alias, table in tables
+        for column in map(str.lower, _columns(alias, table))
         if IDENTIFIER_COLUMN.search(column) and f"{table}.{column}" not in ALLOWED_COLUMNS
     ]
     assert offending == []
@@ -110,23 +127,24 @@ def test_no_table_outside_the_vault_has_an_identifier_column():
 def test_a_populated_demo_database_holds_no_identifier_outside_the_vault(demo_world):
     identifiers, _ = demo_world
     assert len(identifiers) > 4 * DEMO_HOUSEHOLDS
-    vault = _vault()
-    outside = _raw_text(t for t in connection.introspection.table_names() if t not in vault)
+    outside = _raw_text(_outside_vault())
     assert sorted(v for v in identifiers if v in outside) == []
 
 
 def test_vault_and_narratives_are_ciphertext_that_decrypts_with_its_purpose(demo_world):
     identifiers, narratives = demo_world
-    stored = _raw_text(_vault())
+    vault = _vault()
+    stored = _raw_text((alias, table) for alias, table in _tables() if table in vault)
     assert sorted(v for v in identifiers if v in stored) == []
-    everywhere = _raw_text(connection.introspection.table_names())
+    everywhere = _raw_text(_tables())
     assert [n for n in narratives if n in everywhere] == []
 
     plain = {}
-    with connection.cursor() as cursor:
-        for column in ENCRYPTED_COLUMNS:
-            table = connection.ops.quote_name(column.model._meta.db_table)
-            name = connection.ops.quote_name(column.model._meta.get_field(column.field).column)
+    for column in ENCRYPTED_COLUMNS:
+        connection = connections[router.db_for_read(column.model)]
+        table = connection.ops.quote_name(column.model._meta.db_table)
+        name = connection.ops.quote_name(column.model._meta.get_field(column.field).column)
+        with connection.cursor() as cursor:
             cursor.execute(f"SELECT {name} FROM {table} WHERE {name} IS NOT NULL")  # noqa: S608
             # Raises unless each value was sealed for this column's purpose.
             plain[str(column)] = [cipher().decrypt(v, column.purpose) for (v,) in cursor]
@@ -140,7 +158,7 @@ def test_a_populated_database_holds_identifiers_only_in_the_vault(org):
     for i in range(5):
         assert not record_signal(actor, factories.payload(f"V-{i}"), "api").errors
 
-    outside = _raw_text(t for t in connection.introspection.table_names() if t not in _vault())
+    outside = _raw_text(_outside_vault())
     for value in VICTIM.values():
         assert value not in outside, f"{value!r} found outside the identity vault"
 

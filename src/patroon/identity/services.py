@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
 from patroon.accounts.access import AccessDenied, NotVisible, require
@@ -18,6 +17,7 @@ from patroon.accounts.actor import Actor
 from patroon.accounts.permissions import Capability
 from patroon.audit.services import record
 from patroon.db.bulk import insert_rows
+from patroon.db.transactions import atomic_everywhere
 from patroon.identity import moves
 from patroon.identity.blocking import digests
 from patroon.identity.linkage import clusters, plaintext_source, predict, train
@@ -71,7 +71,7 @@ def train_model(actor: Actor, progress=None) -> LinkageModel:
     started = time.perf_counter()
     model = train(plaintext_source(identifiers, ids))
     seconds = time.perf_counter() - started
-    with transaction.atomic():
+    with atomic_everywhere():
         LinkageModel.objects.filter(active=True).update(active=False)
         stored = LinkageModel.objects.create(
             version=model.to_json()["model_version"],
@@ -139,7 +139,7 @@ def rebuild(actor: Actor, progress=None) -> RebuildResult:
     for rid in ids:
         if target[rid] != current[rid]:
             moved.setdefault((current[rid], target[rid]), []).append(rid)
-    with transaction.atomic():
+    with atomic_everywhere():
         for (before, after), rids in moved.items():
             moves.move_records(rids, before, after, kind="rebuild", actor=actor.username, reason="")
         reviews = _open_reviews(kept, by_text, target, active)
@@ -203,7 +203,7 @@ def decide_review(actor: Actor, item_id, accept: bool, reason: str) -> ReviewIte
     """Accept (the two records are one person: merge) or reject (never link them)."""
     require(actor, Capability.LINK_REVIEW)
     reason = _reason(reason)
-    with transaction.atomic():
+    with atomic_everywhere():
         item = ReviewItem.objects.select_for_update().filter(pk=item_id).first()
         if item is None:
             raise NotVisible("review item")
@@ -228,7 +228,7 @@ def decide_review(actor: Actor, item_id, accept: bool, reason: str) -> ReviewIte
 def split(actor: Actor, record_ids: list, reason: str) -> PersonChange:
     require(actor, Capability.LINK_REVIEW)
     reason = _reason(reason)
-    with transaction.atomic():
+    with atomic_everywhere():
         change = moves.split_records(record_ids, actor=actor.username, reason=reason)
         record(actor, "update", "person_change", str(change.pk), "split")
     return change
@@ -237,7 +237,7 @@ def split(actor: Actor, record_ids: list, reason: str) -> PersonChange:
 def undo(actor: Actor, change_id, reason: str) -> PersonChange:
     require(actor, Capability.LINK_REVIEW)
     reason = _reason(reason)
-    with transaction.atomic():
+    with atomic_everywhere():
         change = moves.undo(change_id, actor=actor.username, reason=reason)
         record(actor, "update", "person_change", str(change_id), "undo")
     return change

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -25,6 +24,7 @@ from patroon.accounts.actor import Actor
 from patroon.accounts.models import Organisation
 from patroon.audit.services import record_many
 from patroon.db.bulk import insert_rows
+from patroon.db.transactions import atomic_everywhere
 from patroon.db.ids import time_ordered_uuid
 from patroon.identity.resolution import PersonMention, resolver
 from patroon.security.keys import cipher, pseudonymiser
@@ -95,7 +95,7 @@ def store_batch(
         if item is not None:
             accepted.append((outcome, item, payload_digest(item)))
 
-    with transaction.atomic():
+    with atomic_everywhere():
         known = _existing(organisation, [item.source_reference for _, item, _ in accepted])
         to_write: list[tuple[RowOutcome, SignalInput, str]] = []
         for outcome, item, digest in accepted:
