@@ -25,6 +25,8 @@ $(STAMP): pyproject.toml
 run: install
 	PATROON_HTTPS=0 $(BIN)/patroon migrate
 	PATROON_HTTPS=0 $(BIN)/patroon demo load --households $(DEMO_HOUSEHOLDS) --years $(DEMO_YEARS) --seed $(DEMO_SEED)
+	@# The demo world was linked on exact rules until a model exists: train one, re-link.
+	PATROON_HTTPS=0 $(BIN)/patroon link train --if-untrained && PATROON_HTTPS=0 $(BIN)/patroon link rebuild
 	PATROON_HTTPS=0 $(BIN)/patroon manage collectstatic --noinput --verbosity 0
 	@echo "Patroon runs on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the task worker)"
 	@PATROON_HTTPS=0 $(BIN)/patroon manage db_worker --queue-name default & worker=$$!; \

@@ -411,10 +411,19 @@ def _vault_progress(label: str):
 
 
 @link_app.command("train")
-def link_train() -> None:
+def link_train(
+    if_untrained: bool = typer.Option(
+        False, help="Do nothing when a model is already active (for `make run`)."
+    ),
+) -> None:
     """Train the linkage model on the vault's own records (no labels) and activate it."""
     _django()
+    from patroon.identity.models import LinkageModel
     from patroon.identity.services import train_model
+
+    if if_untrained and LinkageModel.objects.filter(active=True).exists():
+        typer.echo("A linkage model is active; not retraining (run without --if-untrained).")
+        raise typer.Exit(0)
 
     progress, advance = _vault_progress("Reading the vault")
     with progress:
