@@ -18,7 +18,7 @@ import uuid
 from django.db import connection, transaction
 from django.utils import timezone
 
-from patroon.bench.common import machine
+from patroon.bench.common import analyse_tables, machine
 
 CHUNK = 50_000
 
@@ -111,6 +111,7 @@ def run(persons: int, lookups: int, train_sample: int, seed: int) -> dict:
     started = time.perf_counter()
     vault_persons = _fill_vault(originals, timezone.now())
     fill_seconds = time.perf_counter() - started
+    analyse_tables()
 
     rng = random.Random(seed)
     sample = rng.sample(range(persons), min(train_sample, persons))

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from patroon.bench.common import machine
+from patroon.bench.common import analyse_tables, machine
 from patroon.demo.world_people import make_bsn
 
 REGIONS = ("utrecht", "haaglanden", "rotterdam_rijnmond", "twente", "groningen")
@@ -200,6 +200,7 @@ def run(signals: int, dyads: int, new_signals: int, seed: int) -> dict:
     with transaction.atomic():
         insert_entries(batch)
     setup_seconds = time.perf_counter() - started
+    analyse_tables()
 
     first = sweep()
     second = sweep()

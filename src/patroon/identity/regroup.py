@@ -10,13 +10,14 @@ batch would have kept apart. Persons keep their ids where they can (``assign_per
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 from patroon.identity.linkage import TrainedModel, clusters
-from patroon.identity.linkage.clusters import CONFLICTS
+from patroon.identity.linkage.clusters import CONFLICTS, conflicting
 from patroon.identity.linkage.model import Predictions
 from patroon.identity.linkage.scoring import field_weights, share_a_block
 
@@ -58,8 +59,60 @@ def cluster(model: TrainedModel, rows: Mapping[object, dict]) -> dict[object, ob
         match_weight=np.array(weights, dtype=float),
         field_weight={name: np.array(v, dtype=float) for name, v in per_field.items()},
     )
-    roots = {rid: root for (_, rid), root in clusters(scored, keep_apart=True).items()}
+    roots = {rid: root for (_, rid), root in clusters(unambiguous(scored), keep_apart=True).items()}
     return {rid: roots.get(rid, rid) for rid in ids}
+
+
+#: How much stronger (in bits of match weight) one of two conflicting links must be to win.
+MARGIN = 4.0
+
+
+def unambiguous(scored: Predictions) -> Predictions:
+    """The pairs without links that could go either way.
+
+    A record that links to two records which conflict with each other — "Joost Bouzid, male",
+    nothing else, when a father and a son of that name are known — could be either. If one
+    link is clearly stronger (by ``MARGIN`` bits: a shared BSN against a shared name) the
+    weaker is dropped; if not, the record links to neither and its pairs go to the link
+    reviewer. Decided per record from its own pairs, so the order of arrival does not matter.
+    """
+    links = np.flatnonzero(scored.match_probability >= scored.model.link_threshold)
+    apart = {
+        frozenset((scored.id_l[i], scored.id_r[i])) for i in np.flatnonzero(conflicting(scored))
+    }
+    partners: dict = {}
+    for i in links:
+        weight = float(scored.match_weight[i])
+        partners.setdefault(scored.id_l[i], {})[scored.id_r[i]] = (weight, i)
+        partners.setdefault(scored.id_r[i], {})[scored.id_l[i]] = (weight, i)
+    dropped: set[int] = set()
+    for linked in partners.values():
+        for a, (weight_a, i) in linked.items():
+            for b, (weight_b, j) in linked.items():
+                if str(a) >= str(b):  # each pair once
+                    continue
+                if frozenset((a, b)) not in apart:
+                    continue
+                if abs(weight_a - weight_b) < MARGIN:
+                    dropped.update(index for _, index in linked.values())
+                else:
+                    dropped.add(j if weight_a > weight_b else i)
+    if not dropped:
+        return scored
+    return subset(scored, [i for i in range(len(scored)) if i not in dropped])
+
+
+def subset(scored: Predictions, keep: list[int]) -> Predictions:
+    """The pairs at these indices."""
+    return dataclasses.replace(
+        scored,
+        id_l=[scored.id_l[i] for i in keep],
+        id_r=[scored.id_r[i] for i in keep],
+        source_l=[scored.source_l[i] for i in keep],
+        source_r=[scored.source_r[i] for i in keep],
+        match_weight=scored.match_weight[keep],
+        field_weight={name: w[keep] for name, w in scored.field_weight.items()},
+    )
 
 
 def assign_persons(

@@ -64,6 +64,7 @@ class _Batch:
     records as loaded, new ones as linked), and the moves of stored records to write."""
 
     person_of: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
+    members: dict[uuid.UUID, set[uuid.UUID]] = field(default_factory=dict)
     rows: dict[uuid.UUID, dict] = field(default_factory=dict)
     new_records: set[uuid.UUID] = field(default_factory=set)
     loaded_persons: set[uuid.UUID] = field(default_factory=set)
@@ -72,22 +73,50 @@ class _Batch:
     reviews: dict[tuple[uuid.UUID, uuid.UUID], dict] = field(default_factory=dict)
     origin: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
 
+    def assign(self, record_id: uuid.UUID, person: uuid.UUID) -> None:
+        before = self.person_of.get(record_id)
+        if before is not None:
+            self.members[before].discard(record_id)
+        self.person_of[record_id] = person
+        self.members.setdefault(person, set()).add(record_id)
+
+    def load(self, persons: Iterable[uuid.UUID]) -> None:
+        """Bring every stored record of these persons into the batch (decrypted), once."""
+        missing = set(persons) - self.loaded_persons - self.new_persons
+        if not missing:
+            return
+        stored = records_of_persons(missing)
+        for rid, person in stored.person_of.items():
+            if rid not in self.person_of:
+                self.assign(rid, person)
+                self.rows[rid] = stored.rows[rid]
+        self.loaded_persons |= missing
+
     def records_of(self, persons: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict]:
-        """Every record of these persons, stored ones loaded (and decrypted) on first use."""
-        persons = set(persons)
-        missing = persons - self.loaded_persons - self.new_persons
-        if missing:
-            stored = records_of_persons(missing)
-            for rid, person in stored.person_of.items():
-                self.person_of.setdefault(rid, person)
-                self.rows.setdefault(rid, stored.rows[rid])
-            self.loaded_persons |= missing
-        return {rid: self.rows[rid] for rid, p in self.person_of.items() if p in persons}
+        persons = list(persons)
+        self.load(persons)
+        return {rid: self.rows[rid] for p in persons for rid in self.members.get(p, ())}
+
+    def neighbourhood(self, rows: dict[uuid.UUID, dict]) -> dict[uuid.UUID, dict]:
+        """These records, the records their blocking keys reach, and all records of every
+        person among them: what a batch rebuild would weigh when placing them."""
+        wanted = {d for r in rows.values() for d in digests(r)}
+        stored = candidate_records(wanted)
+        for rid, person in stored.person_of.items():
+            if rid not in self.person_of:
+                self.assign(rid, person)
+                self.rows[rid] = stored.rows[rid]
+        found = set(stored.person_of)
+        found.update(rid for d in wanted for rid in self.local_index.get(d, ()))
+        persons = {self.person_of[rid] for rid in found | set(rows)}
+        return {**self.records_of(persons), **rows}
 
     def move(self, record_id: uuid.UUID, person: uuid.UUID) -> None:
         if record_id not in self.new_records:
             self.origin.setdefault(record_id, self.person_of[record_id])
-        self.person_of[record_id] = person
+        if person not in self.members:  # a person the re-clustering made up
+            self.new_persons.add(person)
+        self.assign(record_id, person)
 
 
 class LinkageResolver:
@@ -98,8 +127,11 @@ class LinkageResolver:
         keys = [digests(row) for row in rows]
         stored = candidate_records({d for ks in keys for d in ks})
         batch = _Batch()
-        batch.person_of.update(stored.person_of)
+        for rid, person in stored.person_of.items():
+            batch.assign(rid, person)
         batch.rows.update(stored.rows)
+        if score.model is not None:  # conflicts are checked against whole persons
+            batch.load(set(stored.person_of.values()))
         record_ids = [time_ordered_uuid() for _ in mentions]
         for record_id, row, record_keys in zip(record_ids, rows, keys, strict=True):
             self._link(batch, score, record_id, row, record_keys, stored)
@@ -124,7 +156,9 @@ class LinkageResolver:
         if not persons:
             target = uuid.uuid4()
             batch.new_persons.add(target)
-            batch.person_of[record_id] = target
+            batch.assign(record_id, target)
+        elif len(persons) == 1 and score.model is None:
+            batch.assign(record_id, persons[0])
         else:
             self._join(batch, score, record_id, row, persons)
         # Review-band pairs, and links kept apart by a conflict, go to the link reviewer
@@ -135,42 +169,37 @@ class LinkageResolver:
 
     @staticmethod
     def _join(batch: _Batch, score: Scorer, record_id, row, persons) -> None:
-        """Join the linked persons; re-cluster them when a conflict is in play."""
+        """Join the linked persons, or re-link the neighbourhood the batch way.
+
+        The common case — one person, no conflicting birth date, sex or BSN — is a join.
+        Otherwise the records around the new one (the persons it links to, and the persons
+        their own blocking keys reach) are clustered exactly as the batch rebuild clusters
+        everything, so the result does not depend on the order in which records arrived.
+        """
         members = batch.records_of(persons)
-        by_person: dict[uuid.UUID, list[dict]] = {}
-        for rid, person in batch.person_of.items():
-            if person in persons and rid != record_id:
-                by_person.setdefault(person, []).append(batch.rows[rid])
         model = score.model
-        clash = model is not None and (
-            any_conflict(model, [row], members.values())
-            or any(
-                any_conflict(model, by_person[a], by_person[b])
-                for i, a in enumerate(persons)
-                for b in persons[i + 1 :]
-            )
-        )
-        if not clash:
-            batch.person_of[record_id] = persons[0]
+        if model is None or (
+            len(persons) == 1 and not any_conflict(model, [row], members.values())
+        ):
+            batch.assign(record_id, persons[0])
             for rid in members:
                 if batch.person_of[rid] != persons[0]:
                     batch.move(rid, persons[0])
             return
-        rows = {**members, record_id: row}
+        batch.assign(record_id, persons[0])  # provisional, decided below
+        rows = batch.neighbourhood({**members, record_id: row})
         roots = cluster(model, rows)
         groups: dict[object, list] = {}
         for rid, root in roots.items():
             groups.setdefault(root, []).append(rid)
-        current = {rid: batch.person_of.get(rid) for rid in rows}
+        current = {rid: batch.person_of[rid] for rid in rows}
         current[record_id] = None
         for rid, person in assign_persons(groups.values(), current).items():
             if rid == record_id:
-                batch.person_of[rid] = person
-                if person not in persons:
+                if person not in batch.members:
                     batch.new_persons.add(person)
+                batch.assign(rid, person)
             elif person != batch.person_of[rid]:
-                if person not in persons and person not in batch.person_of.values():
-                    batch.new_persons.add(person)
                 batch.move(rid, person)
 
     def _write(self, batch, mentions, record_ids, person_ids, keys, score, now) -> None:

@@ -3,7 +3,6 @@ splits, undo, and re-identification as an audited act."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 import uuid
@@ -28,7 +27,7 @@ from patroon.identity.models import (
     PersonChange,
     ReviewItem,
 )
-from patroon.identity.regroup import assign_persons
+from patroon.identity.regroup import assign_persons, subset, unambiguous
 from patroon.identity.resolution import IDENTIFIERS_PURPOSE
 from patroon.identity.reviews import REVIEW_REASON_PURPOSE, open_reviews
 from patroon.identity.scoring import scorer
@@ -120,16 +119,9 @@ def rebuild(actor: Actor, progress=None) -> RebuildResult:
         for i in range(len(scored))
         if (by_text[scored.id_l[i]], by_text[scored.id_r[i]]) not in rejected
     ]
-    kept = dataclasses.replace(
-        scored,
-        id_l=[scored.id_l[i] for i in keep],
-        id_r=[scored.id_r[i] for i in keep],
-        source_l=[scored.source_l[i] for i in keep],
-        source_r=[scored.source_r[i] for i in keep],
-        match_weight=scored.match_weight[keep],
-        field_weight={name: w[keep] for name, w in scored.field_weight.items()},
-    )
-    roots = {by_text[rid]: root for (_, rid), root in clusters(kept, keep_apart=True).items()}
+    kept = subset(scored, keep)
+    clustered = clusters(unambiguous(kept), keep_apart=True)
+    roots = {by_text[rid]: root for (_, rid), root in clustered.items()}
     current = dict(zip(ids, persons, strict=True))
     groups: dict[object, list] = {}
     for rid in ids:

@@ -24,8 +24,8 @@ from patroon.accounts.actor import Actor
 from patroon.accounts.models import Organisation
 from patroon.audit.services import record_many
 from patroon.db.bulk import insert_rows
-from patroon.db.transactions import atomic_everywhere
 from patroon.db.ids import time_ordered_uuid
+from patroon.db.transactions import atomic_everywhere
 from patroon.identity.resolution import PersonMention, resolver
 from patroon.security.keys import cipher, pseudonymiser
 from patroon.signals.models import Signal, SignalBehaviour, SignalPerson

@@ -11,7 +11,7 @@ from patroon.identity.linkage.model import Predictions
 CONFLICTS = ("bsn", "sex", "date_of_birth")
 
 
-def _conflicting(predictions: Predictions) -> np.ndarray:
+def conflicting(predictions: Predictions) -> np.ndarray:
     model, found = predictions.model, np.zeros(len(predictions), dtype=bool)
     for name in CONFLICTS:
         if name in predictions.field_weight:
@@ -45,7 +45,7 @@ def clusters(predictions: Predictions, threshold: float | None = None, *, keep_a
         return (getattr(predictions, f"source_{side}")[i], getattr(predictions, f"id_{side}")[i])
 
     if keep_apart:
-        for i in np.flatnonzero(_conflicting(predictions)):
+        for i in np.flatnonzero(conflicting(predictions)):
             left, right = node("l", i), node("r", i)
             apart.setdefault(left, set()).add(right)
             apart.setdefault(right, set()).add(left)
