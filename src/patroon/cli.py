@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from patroon.risk.cli import risk_app
 from patroon.security.cli import keys_app
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ link_app = typer.Typer(help="Linking persons in the identity vault.", no_args_is
 for sub, name in (
     (keys_app, "keys"),
     (patterns_app, "patterns"),
+    (risk_app, "risk"),
     (link_app, "link"),
     (import_app, "import"),
     (audit_app, "audit"),
@@ -517,6 +519,22 @@ def bench_rules(
     from patroon.bench.rules_truth import run
 
     typer.echo(json.dumps(run(households, years, seed, date.fromisoformat(end))))
+
+
+@bench_app.command("risk")
+def bench_risk(
+    outcomes: Path = typer.Option(
+        ..., "--outcomes", exists=True, dir_okay=False, help="CSV of assessments and outcomes."
+    ),
+) -> None:
+    """AUC, sensitivity, specificity, PPV, NPV per instrument and level cut-off, with 95 % CI."""
+    from patroon.bench.risk import OutcomesFileError, run
+
+    try:
+        typer.echo(json.dumps(run(outcomes)))
+    except OutcomesFileError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 @bench_app.command("linkage")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "patroon.identity",
     "patroon.signals",
     "patroon.patterns",
+    "patroon.risk",
     "patroon.demo",
     "patroon.web",
 ]
@@ -125,6 +126,10 @@ def _database(url: str) -> dict:
     config = dj_database_url.parse(
         url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
     )
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compiles queries the planner thinks are costly; on OLTP lookups into large
+        # tables it adds ~10 ms per query and saves nothing.
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
         config["CONN_MAX_AGE"] = 0

@@ -31,6 +31,9 @@ EXPECTED = {
 }
 # Roles that work the alert queue of their organisation; supervisors also see escalations.
 HANDLES_ALERTS = {Role.PROFESSIONAL, Role.CASE_DIRECTOR, Role.SUPERVISOR}
+# Roles that run risk assessments; supervisors only read them and approve a lowered level.
+ASSESSES_RISK = {Role.PROFESSIONAL, Role.CASE_DIRECTOR}
+APPROVES_RISK = {Role.PROFESSIONAL, Role.CASE_DIRECTOR, Role.SUPERVISOR}
 
 PUBLIC = {"login", "otp-verify", "otp-enrol", "logout", "set-language", "health", "schema", "docs"}
 COVERED = {
@@ -55,6 +58,23 @@ COVERED = {
     "review-decide",
     "reidentify",
     "reidentify-show",
+    "risk-list",
+    "risk-start",
+    "risk-detail",
+    "risk-answers",
+    "risk-override",
+    "risk-approve",
+    "risk-print",
+    "risk-history",
+    "risk-instrument-list",
+    "risk-instrument-detail",
+    "risk-assessment-list",
+    "risk-assessment-detail",
+    "risk-assessment-answers",
+    "risk-assessment-override",
+    "risk-assessment-approve",
+    "risk-assessment-complete",
+    "risk-victim-history",
 }
 
 
@@ -161,6 +181,63 @@ def test_alert_api_by_token_role(org, other_org, world):
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_risk_routes_by_role(role, org, other_org, world):
+    """A professional at Veilig Thuis (``other_org``, routed the alert) starts an assessment;
+    every role there and at the police (``org``) is let in or refused as written here."""
+    from patroon.risk.services import request_override, start
+
+    author = factories.actor(["professional"], other_org)
+    draft = start(author, "dash", world["victim"])
+    request_override(author, draft.pk, "low", "Reden.")
+    reads, assesses = role in APPROVES_RISK, role in ASSESSES_RISK
+    client = factories.verified_client(factories.user([role.value], other_org))
+    read_code, write_code = (200 if reads else 403), (302 if assesses else 403)
+    assert client.get("/risk/").status_code == read_code
+    assert client.get("/risk/new/").status_code == (200 if assesses else 403)
+    assert client.get(f"/risk/{draft.pk}/").status_code == read_code
+    assert client.get(f"/risk/{draft.pk}/print/").status_code == read_code
+    assert client.get(f"/risk/victims/{world['victim']}/").status_code == read_code
+    answered = client.post(f"/risk/{draft.pk}/answers/", {"answer-injury": "no"})
+    assert answered.status_code == write_code
+    approved = client.post(f"/risk/{draft.pk}/approve/")
+    assert approved.status_code == (302 if reads else 403)
+    overridden = client.post(f"/risk/{draft.pk}/override/", {"level": "low", "reason": "x"})
+    assert overridden.status_code == write_code
+    own = client.post(f"/risk/{draft.pk}/approve/")  # after their own override: refused
+    assert own.status_code == (302 if reads and not assesses else 403)
+
+    police = factories.verified_client(factories.user([role.value], org))
+    assert police.get(f"/risk/{draft.pk}/").status_code == (404 if reads else 403)
+
+
+def test_risk_api_by_token_role(org, other_org, world):
+    intake = factories.api_client(other_org)
+    professional = factories.api_client(other_org, role="professional")
+    assert intake.get("/api/v1/risk/instruments/").status_code == 200
+    assert intake.get("/api/v1/risk/instruments/dash/").status_code == 200
+    assert intake.get("/api/v1/risk/assessments/").status_code == 403
+    started = professional.post(
+        "/api/v1/risk/assessments/",
+        {"instrument": "dash", "victim_ref": str(world["victim"])},
+        content_type="application/json",
+    )
+    assert started.status_code == 201
+    url = f"/api/v1/risk/assessments/{started.json()['assessment']['id']}/"
+    assert intake.get(url).status_code == 403
+    assert professional.get(url).status_code == 200
+    answers = {"answers": [{"item_id": "injury", "value": "no", "confirmed": True}]}
+    assert professional.post(url + "answers/", answers, "application/json").status_code == 200
+    override = {"level": "low", "reason": "x"}
+    assert professional.post(url + "override/", override, "application/json").status_code == 200
+    assert professional.post(url + "approve/").status_code == 403  # not a second professional
+    assert professional.post(url + "complete/").status_code == 409  # items unconfirmed
+    assert intake.post(url + "complete/").status_code == 403
+    history = f"/api/v1/risk/victims/{world['victim']}/history/"
+    assert professional.get(history).status_code == 200
+    assert factories.api_client(org, role="professional").get(url).status_code == 404
 
 
 def test_api_token_sees_only_its_own_organisation(org, other_org, world):

@@ -64,6 +64,22 @@ def _reasons(org) -> None:
     services.split(reviewer, [victim.pk], "Registratie hoort bij een ander persoon.")
 
 
+def _override(org) -> None:
+    """A risk assessment whose level was overridden: its reason is encrypted."""
+    from patroon.risk.models import Assessment
+    from patroon.risk.services import REASON_PURPOSE
+
+    Assessment.objects.create(
+        instrument_id="dash",
+        instrument_version="test",
+        victim_ref=uuid4(),
+        organisation=org,
+        started_at=timezone.now(),
+        started_by="t",
+        override_reason=cipher().encrypt("Hij heeft net een wapen gekocht.", REASON_PURPOSE),
+    )
+
+
 @pytest.fixture
 def encrypted(keyring, org):
     actor = factories.actor(["intake"], org)
@@ -71,6 +87,7 @@ def encrypted(keyring, org):
         assert not record_signal(actor, factories.payload(f"ROT-{i}"), "api").errors
     _note()
     _reasons(org)
+    _override(org)
 
 
 def _values() -> dict[str, list[bytes]]:
@@ -103,7 +120,7 @@ def test_rotation_re_encrypts_every_column_and_a_second_run_changes_nothing(encr
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     new = summary["active_key_id"]
-    assert new != old and summary["reencrypted"] == summary["scanned"] == 12
+    assert new != old and summary["reencrypted"] == summary["scanned"] == 13
 
     after = _values()
     for column in ENCRYPTED_COLUMNS:
@@ -132,7 +149,7 @@ def test_an_interrupted_rotation_is_finished_by_running_again(encrypted):
         reencrypt(SYSTEM, batch_size=1, on_progress=stop)
     assert len(key_usage()) == 2, "one row done, the rest still under the old key"
     resumed = _keys(runner, "rotate", "--resume", "--batch-size", "4")
-    assert json.loads(resumed.stdout.strip().splitlines()[-1])["reencrypted"] == 11
+    assert json.loads(resumed.stdout.strip().splitlines()[-1])["reencrypted"] == 12
     assert set(key_usage()) == {new}
 
 
@@ -176,6 +193,6 @@ def test_status_counts_values_per_key_and_prints_no_key_material(encrypted, keyr
     result = _keys(CliRunner(), "status")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report == {cipher().active_key_id: {"state": "active", "values": 12}}
+    assert report == {cipher().active_key_id: {"state": "active", "values": 13}}
     for key in json.loads(keyring.read_text())["keys"].values():
         assert key not in result.output and base64.b64decode(key).hex() not in result.output

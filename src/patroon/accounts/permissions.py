@@ -37,6 +37,8 @@ class Capability(StrEnum):
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
     TOKENS_MANAGE = "tokens.manage"
+    RISK_ASSESS = "risk.assess"
+    RISK_APPROVE = "risk.approve"
 
 
 ROLE_LABELS: dict[Role, tuple[str, str]] = {
@@ -62,10 +64,12 @@ _RECORDING = {
 
 _ALERTS = {Capability.ALERT_READ, Capability.ALERT_HANDLE, Capability.REIDENTIFY}
 
+_RISK = {Capability.RISK_ASSESS, Capability.RISK_APPROVE}
+
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.INTAKE: frozenset(_RECORDING),
-    Role.PROFESSIONAL: frozenset(_RECORDING | _ALERTS),
-    Role.CASE_DIRECTOR: frozenset(_RECORDING | _ALERTS),
+    Role.PROFESSIONAL: frozenset(_RECORDING | _ALERTS | _RISK),
+    Role.CASE_DIRECTOR: frozenset(_RECORDING | _ALERTS | _RISK),
     Role.LINK_REVIEWER: frozenset({Capability.IDENTITY_READ, Capability.LINK_REVIEW}),
     Role.MONITORING_OPERATOR: frozenset(),
     Role.HOTLINE_OPERATOR: frozenset(
@@ -73,7 +77,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     ),
     Role.ANALYST: frozenset({Capability.AGGREGATES_READ}),
     Role.PRIVACY_OFFICER: frozenset({Capability.AUDIT_READ}),
-    Role.SUPERVISOR: frozenset({Capability.TIMELINE_READ, Capability.ALERT_ESCALATIONS} | _ALERTS),
+    Role.SUPERVISOR: frozenset(
+        {Capability.TIMELINE_READ, Capability.ALERT_ESCALATIONS, Capability.RISK_APPROVE} | _ALERTS
+    ),
     Role.ADMIN: frozenset({Capability.USERS_MANAGE, Capability.TOKENS_MANAGE}),
 }
 
@@ -82,7 +88,8 @@ API_TOKEN_ROLES = frozenset({Role.INTAKE, Role.PROFESSIONAL})
 WHY: dict[Role, str] = {
     Role.INTAKE: "Records signals for their organisation and reads what it recorded.",
     Role.PROFESSIONAL: (
-        "Works with their organisation's signals and persons; handles alerts routed to it."
+        "Works with their organisation's signals and persons; handles alerts routed to it; "
+        "assesses risk and approves a colleague's lowered level."
     ),
     Role.CASE_DIRECTOR: "Leads cases; until case teams land, reads their organisation's signals.",
     Role.LINK_REVIEWER: "Reviews uncertain record links in the identity vault; no narratives.",
@@ -90,7 +97,9 @@ WHY: dict[Role, str] = {
     Role.HOTLINE_OPERATOR: "Records hotline reports as signals of the helpline; no identities.",
     Role.ANALYST: "Aggregated and pseudonymised figures only; never personal data.",
     Role.PRIVACY_OFFICER: "Reads and verifies the audit trail; no case content.",
-    Role.SUPERVISOR: "Receives alerts nobody acknowledged in time; handles alerts.",
+    Role.SUPERVISOR: (
+        "Receives alerts nobody acknowledged in time; handles alerts; approves lowered risk levels."
+    ),
     Role.ADMIN: "Manages users and API tokens; never reads narratives or identities.",
 }
 

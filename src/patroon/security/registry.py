@@ -16,6 +16,7 @@ from patroon.identity.moves import REASON_PURPOSE
 from patroon.identity.resolution import IDENTIFIERS_PURPOSE
 from patroon.identity.reviews import REVIEW_REASON_PURPOSE
 from patroon.patterns.services import NOTE_PURPOSE
+from patroon.risk.services import REASON_PURPOSE as RISK_REASON_PURPOSE
 from patroon.signals.store import NARRATIVE_PURPOSE
 
 
@@ -39,4 +40,5 @@ ENCRYPTED_COLUMNS = (
     EncryptedColumn("patterns.AlertEvent", "note", NOTE_PURPOSE),
     EncryptedColumn("identity.PersonChange", "reason", REASON_PURPOSE),
     EncryptedColumn("identity.ReviewItem", "reason", REVIEW_REASON_PURPOSE),
+    EncryptedColumn("risk.Assessment", "override_reason", RISK_REASON_PURPOSE),
 )

@@ -18,6 +18,7 @@ def navigation(request) -> dict:
             "nav_can_record": actor.can(Capability.SIGNAL_CREATE),
             "nav_can_alerts": actor.can(Capability.ALERT_READ),
             "nav_can_review": actor.can(Capability.LINK_REVIEW),
+            "nav_can_risk": actor.can(Capability.RISK_ASSESS) or actor.can(Capability.RISK_APPROVE),
         }
     except DatabaseError:
         return {}  # the error page must render even when the database is down

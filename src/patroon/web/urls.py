@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from patroon.web import alert_views, link_views, views
+from patroon.web import alert_views, link_views, risk_views, views
 
 app_name = "web"
 
@@ -29,6 +29,14 @@ urlpatterns = [
         alert_views.dyad_timeline,
         name="dyad-timeline",
     ),
+    path("risk/", risk_views.risk_list, name="risk-list"),
+    path("risk/new/", risk_views.risk_start, name="risk-start"),
+    path("risk/<uuid:assessment_id>/", risk_views.risk_detail, name="risk-detail"),
+    path("risk/<uuid:assessment_id>/answers/", risk_views.risk_answers, name="risk-answers"),
+    path("risk/<uuid:assessment_id>/override/", risk_views.risk_override, name="risk-override"),
+    path("risk/<uuid:assessment_id>/approve/", risk_views.risk_approve, name="risk-approve"),
+    path("risk/<uuid:assessment_id>/print/", risk_views.risk_print, name="risk-print"),
+    path("risk/victims/<uuid:victim_ref>/", risk_views.risk_history, name="risk-history"),
     path("links/", link_views.review_queue, name="review-queue"),
     path("links/<uuid:item_id>/", link_views.review_detail, name="review-detail"),
     path("links/<uuid:item_id>/decide/", link_views.review_decide, name="review-decide"),
