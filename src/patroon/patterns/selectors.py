@@ -241,11 +241,12 @@ def dyad_timeline(
         )
     ]
     holders = _holders(actor, rows, victim_alerts, full_view)
-    record(
+    # One entry per person whose timeline was read: the trail can be searched by person.
+    record_many(
         actor,
         "read",
         "timeline",
-        f"{victim_ref}:{perpetrator_ref or '*'}",
+        [str(ref) for ref in (victim_ref, perpetrator_ref) if ref is not None],
         "bundled timeline" if full_view else "own signals and holders",
     )
     return DyadTimeline(
