@@ -28,6 +28,7 @@ def test_queue_detail_acknowledge_and_handle(chain, alert):
     assert "Campbell" in detail  # the rule's source
     assert "Bedreiging met wapen" in detail  # the evidence signal's behaviour
     assert "Voer een risicotaxatie uit" in detail  # the recommended step
+    assert f"/risk/new/?victim_ref={alert.victim_ref}" in detail  # and where to take it
 
     client.post(f"/alerts/{alert.pk}/acknowledge/")
     alert.refresh_from_db()

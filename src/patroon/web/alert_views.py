@@ -83,6 +83,7 @@ def _detail_context(request, alert_id):
         "kind_label": kind_label,
         "now": timezone.now(),
         "can_handle": request.actor.can(Capability.ALERT_HANDLE),
+        "can_assess": request.actor.can(Capability.RISK_ASSESS),
     }
 
 
@@ -185,5 +186,6 @@ def dyad_timeline(request, victim_ref: uuid.UUID, perpetrator_ref: uuid.UUID | N
             "kind_label": kind_label,
             "organisations": {h.organisation.pk: h.organisation for h in view.holders},
             "can_reidentify": request.actor.can(Capability.REIDENTIFY),
+            "can_assess": request.actor.can(Capability.RISK_ASSESS),
         },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from functools import wraps
 
@@ -16,12 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from patroon.accounts.access import AccessDenied, NotVisible
 from patroon.accounts.catalogue import kind_label
 from patroon.accounts.permissions import Capability
-from patroon.risk import levels, selectors, services
+from patroon.risk import levels, scoring, selectors, services
 from patroon.risk.instruments import InstrumentError, instruments
 from patroon.risk.plot import layout
 from patroon.risk.protocol import protocol
 from patroon.web.auth import verified_required
 from patroon.web.labels import vocabulary_labels
+from patroon.web.templatetags.risk_tags import risk_answer
 
 
 def _language() -> str:
@@ -114,6 +116,70 @@ def risk_start(request):
     )
 
 
+def _explain(decided_by: str, instrument, language: str) -> list[str]:
+    """What decided the level, in the page's language: the scoring stores a short English
+    phrase per reason (``critical item 'strangulation'``), which names items by their id."""
+
+    def item_text(item_id: str) -> str:
+        item = instrument.item(item_id)
+        return f"“{item.text(language)}”" if item else item_id
+
+    def section_text(section_id: str) -> str:
+        titles = {s.id: s.title(language) for s in instrument.sections}
+        return titles.get(section_id, section_id)
+
+    phrases = []
+    for part in filter(None, (p.strip() for p in decided_by.split(";"))):
+        if found := re.fullmatch(r"critical item '(.+)'", part):
+            phrases.append(
+                _("the answer to %(item)s (an item that sets a minimum level)")
+                % {"item": item_text(found[1])}
+            )
+        elif found := re.fullmatch(r"total (\S+) is at least (\S+)", part):
+            phrases.append(
+                _("total %(total)s is at least %(minimum)s")
+                % {"total": found[1], "minimum": found[2]}
+            )
+        elif found := re.fullmatch(r"(\d+) (\w+) in part '(.+)'", part):
+            phrases.append(
+                _("%(count)s times %(colour)s in part “%(part)s”")
+                % dict(
+                    count=found[1],
+                    colour=str(risk_answer(found[2])).lower(),
+                    part=section_text(found[3]),
+                )
+            )
+        elif found := re.fullmatch(r"fewer than (\d+) (\w+) in every part", part):
+            phrases.append(
+                _("fewer than %(count)s times %(colour)s in every part")
+                % dict(count=found[1], colour=str(risk_answer(found[2])).lower())
+            )
+        elif found := re.fullmatch(r"professional judgement '(.+)'", part):
+            phrases.append(
+                _("the professional's judgement: %(choice)s")
+                % {"choice": str(risk_answer(found[1])).lower()}
+            )
+        else:
+            phrases.append(part)
+    return phrases
+
+
+def _with_suggestions(view) -> scoring.Result | None:
+    """The instrument's result if the prefilled suggestions were confirmed as they are: shown
+    next to the confirmed-only result, so an unconfirmed strangulation cannot read as 'low'."""
+    answers = {
+        row.item.id: row.answer.value if row.answer.confirmed else row.answer.suggested
+        for row in view.answers
+        if row.answer.confirmed or row.answer.suggested
+    }
+    if not any(row.answer.suggested and not row.answer.confirmed for row in view.answers):
+        return None
+    try:
+        return scoring.score(view.instrument, answers)
+    except (scoring.Unanswered, InstrumentError):
+        return None
+
+
 def _detail_context(request, assessment_id) -> dict:
     view = selectors.assessment_detail(request.actor, assessment_id)
     language = _language()
@@ -127,6 +193,9 @@ def _detail_context(request, assessment_id) -> dict:
         "instrument": view.instrument,
         "sections": [(s.id, s.title(language)) for s in view.instrument.sections],
         "outcome_text": outcome.text(language) if outcome else "",
+        "decided_by": _explain(view.assessment.decided_by, view.instrument, language),
+        "confirmed_count": sum(1 for row in view.answers if row.answer.confirmed),
+        "with_suggestions": _with_suggestions(view),
         "tasks": [
             (t, actions.get(t.code, "") if t.kind == "action" else parties.get(t.code, t.code))
             for t in view.tasks
