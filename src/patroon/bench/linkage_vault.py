@@ -9,7 +9,6 @@ and each is timed; the share linked to its true person is reported alongside.
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 import time
@@ -35,37 +34,15 @@ def _fill_chunk(records: list[dict], persons: list[uuid.UUID], chunk: range, now
     from patroon.db.bulk import insert_rows
     from patroon.identity.blocking import digest
     from patroon.identity.linkage import plaintext_source
-    from patroon.identity.models import BlockingKey, IdentityRecord, Person
-    from patroon.identity.resolution import IDENTIFIERS_PURPOSE
-    from patroon.security.keys import cipher
+    from patroon.identity.models import BlockingKey, Person
+    from patroon.identity.resolution import PersonMention, insert_records
     from patroon_encode.blocking import KEYS
 
-    encrypt = cipher().encrypt
     record_ids = {i: uuid.uuid4() for i in chunk}
     insert_rows(Person, ["id", "created_at"], [(persons[i], now) for i in chunk])
-    insert_rows(
-        IdentityRecord,
-        [
-            "id",
-            "person",
-            "organisation_code",
-            "source_reference",
-            "position",
-            "identifiers",
-            "created_at",
-        ],
-        [
-            (
-                record_ids[i],
-                persons[i],
-                "bench",
-                f"A-{i}",
-                0,
-                encrypt(json.dumps(records[i]), IDENTIFIERS_PURPOSE),
-                now,
-            )
-            for i in chunk
-        ],
+    insert_records(
+        (record_ids[i], persons[i], PersonMention("bench", f"A-{i}", records[i]), now)
+        for i in chunk
     )
     source = plaintext_source([records[i] for i in chunk])  # normalised column-wise
     insert_rows(

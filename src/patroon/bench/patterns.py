@@ -12,7 +12,6 @@ intake until the alert is stored. Finally the sweep reads every victim in one or
 from __future__ import annotations
 
 import bisect
-import json
 import random
 import statistics
 import time
@@ -82,36 +81,14 @@ def _persons_chunk(chunk: list[tuple[uuid.UUID, str]], now) -> None:
     from patroon.db.bulk import insert_rows
     from patroon.identity.blocking import digests
     from patroon.identity.linkage import plaintext_row
-    from patroon.identity.models import BlockingKey, IdentityRecord, Person
-    from patroon.identity.resolution import IDENTIFIERS_PURPOSE
-    from patroon.security.keys import cipher
+    from patroon.identity.models import BlockingKey, Person
+    from patroon.identity.resolution import PersonMention, insert_records
 
-    encrypt = cipher().encrypt
     records = [(uuid.uuid4(), pid, bsn) for pid, bsn in chunk]
     insert_rows(Person, ["id", "created_at"], [(pid, now) for pid, _ in chunk])
-    insert_rows(
-        IdentityRecord,
-        [
-            "id",
-            "person",
-            "organisation_code",
-            "source_reference",
-            "position",
-            "identifiers",
-            "created_at",
-        ],
-        [
-            (
-                rid,
-                pid,
-                "bench",
-                f"HIST-{bsn}",
-                0,
-                encrypt(json.dumps({"bsn": bsn}), IDENTIFIERS_PURPOSE),
-                now,
-            )
-            for rid, pid, bsn in records
-        ],
+    insert_records(
+        (rid, pid, PersonMention("bench", f"HIST-{bsn}", {"bsn": bsn}), now)
+        for rid, pid, bsn in records
     )
     insert_rows(
         BlockingKey,

@@ -208,30 +208,8 @@ class LinkageResolver:
             ["id", "created_at"],
             [(p, now) for p in dict.fromkeys(person_ids) if p in batch.new_persons],
         )
-        encrypt = cipher().encrypt
-        insert_rows(
-            IdentityRecord,
-            [
-                "id",
-                "person",
-                "organisation_code",
-                "source_reference",
-                "position",
-                "identifiers",
-                "created_at",
-            ],
-            [
-                (
-                    rid,
-                    pid,
-                    m.organisation_code,
-                    m.source_reference,
-                    m.position,
-                    encrypt(json.dumps(m.identifiers, separators=(",", ":")), IDENTIFIERS_PURPOSE),
-                    now,
-                )
-                for rid, pid, m in zip(record_ids, person_ids, mentions, strict=True)
-            ],
+        insert_records(
+            (rid, pid, m, now) for rid, pid, m in zip(record_ids, person_ids, mentions, strict=True)
         )
         insert_rows(
             BlockingKey,
@@ -254,6 +232,36 @@ class LinkageResolver:
                 moved.setdefault((before, after), []).append(rid)
         for (before, after), rids in moved.items():
             moves.move_records(rids, before, after, kind="link", actor="linkage", reason="")
+
+
+def insert_records(records: Iterable[tuple[uuid.UUID, uuid.UUID, PersonMention, object]]) -> None:
+    """(record id, person, mention, created at) as encrypted identity records: intake's way,
+    also used to fill a vault for benchmarks."""
+    encrypt = cipher().encrypt
+    insert_rows(
+        IdentityRecord,
+        [
+            "id",
+            "person",
+            "organisation_code",
+            "source_reference",
+            "position",
+            "identifiers",
+            "created_at",
+        ],
+        [
+            (
+                rid,
+                pid,
+                m.organisation_code,
+                m.source_reference,
+                m.position,
+                encrypt(json.dumps(m.identifiers, separators=(",", ":")), IDENTIFIERS_PURPOSE),
+                at,
+            )
+            for rid, pid, m, at in records
+        ],
+    )
 
 
 def resolver() -> LinkageResolver:

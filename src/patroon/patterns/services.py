@@ -7,6 +7,7 @@ rules whose truth changes with time, and escalates alerts nobody acknowledged in
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -105,22 +106,33 @@ def signals_stored(stored: Sequence) -> None:
 
 
 def entry_from_row(row) -> Entry:
-    """A row in ``ENTRY_FIELDS`` order, as the database returns it, for the engine."""
+    """A row in ``ENTRY_FIELDS`` order, from the ORM or straight from a cursor (the sweep),
+    for the engine."""
     _, perpetrator, signal_id, org_id, kind, occurred, reported, relationship, codes, sev, child = (
         row
     )
+    if isinstance(occurred, str):  # a driver without date converters
+        occurred, reported = date.fromisoformat(occurred), datetime.fromisoformat(reported)
+    if reported.tzinfo is None:  # SQLite through a raw cursor: UTC without an offset
+        reported = reported.replace(tzinfo=UTC)
     return Entry(
         signal_id,
-        occurred.toordinal(),
+        _ordinal(occurred),
         org_id,
         kind,
         perpetrator,
         frozenset(codes.split()) if codes else frozenset(),
         sev,
         relationship,
-        child,
+        bool(child),
         reported.timestamp(),
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def _ordinal(day: date) -> int:
+    """Days repeat across a million rows; their ordinals are worth remembering."""
+    return day.toordinal()
 
 
 def load_entries(victims: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Entry]]:

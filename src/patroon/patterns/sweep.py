@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,8 +19,13 @@ from patroon.patterns import context
 from patroon.patterns.engine import evaluate
 from patroon.patterns.models import TimelineEntry
 from patroon.patterns.rulebook import rulebook
-from patroon.patterns.services import ENTRY_FIELDS, AlertWriter, escalate_overdue
-from patroon.patterns.timeline import Context, Entry
+from patroon.patterns.services import (
+    ENTRY_FIELDS,
+    AlertWriter,
+    entry_from_row,
+    escalate_overdue,
+)
+from patroon.patterns.timeline import Context
 
 STREAM_CHUNK = 20_000
 WRITE_BATCH = 5_000
@@ -53,34 +58,6 @@ def _stream():
         cursor.execute(sql)
         while batch := cursor.fetchmany(STREAM_CHUNK):
             yield from batch
-
-
-_ordinals: dict = {}
-
-
-def _entry(row) -> Entry:
-    _, perpetrator, signal_id, org_id, kind, occurred, reported, relationship, codes, sev, child = (
-        row
-    )
-    if isinstance(occurred, str):  # a driver without date converters
-        occurred, reported = date.fromisoformat(occurred), datetime.fromisoformat(reported)
-    if reported.tzinfo is None:  # SQLite stores UTC without an offset
-        reported = reported.replace(tzinfo=UTC)
-    ordinal = _ordinals.get(occurred)
-    if ordinal is None:
-        ordinal = _ordinals[occurred] = occurred.toordinal()
-    return Entry(
-        signal_id,
-        ordinal,
-        org_id,
-        kind,
-        perpetrator,
-        frozenset(codes.split()) if codes else frozenset(),
-        sev,
-        relationship,
-        bool(child),
-        reported.timestamp(),
-    )
 
 
 def sweep(
@@ -119,7 +96,7 @@ def sweep(
                 if len(pending) >= WRITE_BATCH:
                     flush()
             current, timeline = row[0], []
-        timeline.append(_entry(row))
+        timeline.append(entry_from_row(row))
         entries_seen += 1
         if progress is not None and entries_seen % STREAM_CHUNK == 0:
             progress(entries_seen)
