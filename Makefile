@@ -9,6 +9,9 @@ PORT ?= 8000
 DEMO_HOUSEHOLDS ?= 120
 DEMO_YEARS ?= 4
 DEMO_SEED ?= 2025
+# ASGI (uvicorn): pages over HTTP and the hotline chat over WebSocket. Without REDIS_URL the
+# chat's channel layer lives in memory, so one process; with REDIS_URL several may serve.
+WEB_WORKERS ?= $(if $(REDIS_URL),2,1)
 
 .PHONY: install run test test-sqlite test-vault test-postgres lint fmt messages openapi clean
 
@@ -27,12 +30,14 @@ run: install
 	PATROON_HTTPS=0 $(BIN)/patroon demo load --households $(DEMO_HOUSEHOLDS) --years $(DEMO_YEARS) --seed $(DEMO_SEED)
 	@# The demo world was linked on exact rules until a model exists: train one, re-link.
 	PATROON_HTTPS=0 $(BIN)/patroon link train --if-untrained && PATROON_HTTPS=0 $(BIN)/patroon link rebuild
+	PATROON_HTTPS=0 $(BIN)/patroon cases demo
 	PATROON_HTTPS=0 $(BIN)/patroon manage collectstatic --noinput --verbosity 0
 	@echo "Patroon runs on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the task worker)"
 	@PATROON_HTTPS=0 $(BIN)/patroon manage db_worker --queue-name default & worker=$$!; \
 	PATROON_HTTPS=0 $(BIN)/patroon patterns sweep --every 300 >/dev/null & sweeper=$$!; \
-	trap "kill $$worker $$sweeper 2>/dev/null" EXIT INT TERM; \
-	PATROON_HTTPS=0 $(BIN)/gunicorn patroon.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+	PATROON_HTTPS=0 $(BIN)/patroon cases remind --every 300 >/dev/null & reminder=$$!; \
+	trap "kill $$worker $$sweeper $$reminder 2>/dev/null" EXIT INT TERM; \
+	PATROON_HTTPS=0 $(BIN)/uvicorn patroon.asgi:application --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) --no-access-log --log-level warning
 
 test: install lint
 	@$(MAKE) --no-print-directory test-sqlite

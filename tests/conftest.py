@@ -3,6 +3,17 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Staff passwords are hashed with PBKDF2 at a million rounds; tests create hundreds of
+    users and sign most of them in, so they hash with a fast algorithm first in the list.
+    Checking a password behaves the same; the hotline's passphrases name their own hasher."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
 @pytest.fixture
 def org(db):
     return factories.organisation()

@@ -54,6 +54,12 @@ def api_client(org, role: str = "intake") -> Client:
     return Client(HTTP_AUTHORIZATION=f"Token {token}")
 
 
+def personal_api_client(user) -> Client:
+    """A personal token: the API acting as this user (roles, case memberships)."""
+    token = issue_api_token(user.organisation, "personal", user=user)
+    return Client(HTTP_AUTHORIZATION=f"Token {token}")
+
+
 def payload(reference: str | None = None, **overrides) -> dict:
     reported = datetime.now(UTC) - timedelta(days=1)
     data = {

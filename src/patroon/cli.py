@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from patroon.cases.cli import cases_app, retention_app
+from patroon.registry.cli import registry_app
 from patroon.risk.cli import risk_app
 from patroon.security.cli import keys_app
 
@@ -34,6 +36,9 @@ for sub, name in (
     (keys_app, "keys"),
     (patterns_app, "patterns"),
     (risk_app, "risk"),
+    (cases_app, "cases"),
+    (retention_app, "retention"),
+    (registry_app, "registry"),
     (link_app, "link"),
     (import_app, "import"),
     (audit_app, "audit"),
@@ -281,13 +286,25 @@ def token_issue(
     org: str = typer.Option(..., "--org"),
     name: str = typer.Option(..., "--name"),
     role: str = typer.Option("intake", "--role", help="intake (records signals) or professional"),
+    user: str = typer.Option(
+        None, "--user", help="Personal token: acts as this user (their roles and cases)."
+    ),
 ) -> None:
     """Issue an API token for an organisation's system. The secret is shown once."""
     _django()
+    from patroon.accounts.models import User
     from patroon.accounts.services import AccountError, issue_api_token
 
+    person = None
+    if user:
+        person = User.objects.filter(username=user).first()
+        if person is None:
+            console.print(f"[red]No user {user!r}.[/red]")
+            raise typer.Exit(2)
     try:
-        typer.echo(issue_api_token(_organisation(org), name, role=role, actor=cli_actor()))
+        typer.echo(
+            issue_api_token(_organisation(org), name, role=role, actor=cli_actor(), user=person)
+        )
     except AccountError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
@@ -505,6 +522,22 @@ def bench_patterns(
     typer.echo(json.dumps(run(signals, dyads, new_signals, seed)))
 
 
+@bench_app.command("cases")
+def bench_cases(
+    signals: int = typer.Option(1_000_000, min=1000, help="Signals in the world."),
+    dyads: int = typer.Option(300_000, min=300),
+    cases: int = typer.Option(200, min=2, help="Open cases of one case director."),
+    dossier_signals: int = typer.Option(300, min=10, help="Signals in the exported case."),
+    requests: int = typer.Option(200, min=10, help="Timed requests of the today page."),
+    seed: int = typer.Option(17),
+) -> None:
+    """The case director's today page (p50/p95/p99 server time) and the dossier PDF export."""
+    _bench_setup()
+    from patroon.bench.cases import run
+
+    typer.echo(json.dumps(run(signals, dyads, cases, dossier_signals, requests, seed)))
+
+
 @bench_app.command("rules")
 def bench_rules(
     households: int = typer.Option(5000, min=10),
@@ -521,6 +554,23 @@ def bench_rules(
     typer.echo(json.dumps(run(households, years, seed, date.fromisoformat(end))))
 
 
+@bench_app.command("hotline")
+def bench_hotline(
+    sessions: int = typer.Option(500, min=1, help="Concurrent chat conversations."),
+    messages: int = typer.Option(4, min=1, help="Messages per side per conversation."),
+    spread: float = typer.Option(60.0, min=1, help="Seconds over which they are written."),
+    drop_share: float = typer.Option(0.1, min=0, max=1, help="Reporters that reconnect."),
+    rate: int = typer.Option(50, min=1, help="Reports per second through the public form."),
+    seconds: int = typer.Option(20, min=1),
+    workers: int = typer.Option(1, min=1, help="ASGI workers (more than one needs REDIS_URL)."),
+) -> None:
+    """Chat over WebSocket (delivery p95, lost/duplicated) and public-form reports per second."""
+    _bench_setup()
+    from patroon.bench.hotline import run
+
+    typer.echo(json.dumps(run(sessions, messages, spread, drop_share, rate, seconds, workers)))
+
+
 @bench_app.command("risk")
 def bench_risk(
     outcomes: Path = typer.Option(
@@ -535,6 +585,21 @@ def bench_risk(
     except OutcomesFileError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
+
+
+@bench_app.command("registry")
+def bench_registry(
+    signals: int = typer.Option(1_000_000, min=1000, help="Prior signals in the world."),
+    victims: int = typer.Option(1100, min=10, help="Register records."),
+    years: int = typer.Option(25, min=1),
+    seed: int = typer.Option(9),
+    report: bool = typer.Option(True, help="Also time the annual PDF report."),
+) -> None:
+    """Femicide Monitor: statistics, dashboard and who-knew-what table; the annual PDF."""
+    _bench_setup()
+    from patroon.bench.registry import run
+
+    typer.echo(json.dumps(run(signals, victims, years, seed, report)))
 
 
 @bench_app.command("linkage")

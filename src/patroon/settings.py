@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "patroon.signals",
     "patroon.patterns",
     "patroon.risk",
+    "patroon.cases",
+    "patroon.hotline",
+    "patroon.registry",
     "patroon.demo",
     "patroon.web",
 ]
@@ -280,7 +283,10 @@ LOGGING = {
 }
 
 # Called with the signals just stored, inside the intake transaction.
-PATROON_SIGNAL_STORED_HOOKS = ["patroon.patterns.services.signals_stored"]
+PATROON_SIGNAL_STORED_HOOKS = [
+    "patroon.patterns.services.signals_stored",
+    "patroon.cases.hooks.signals_stored",
+]
 # Called with the ids of signals whose persons changed (after a link, merge or split).
 PATROON_SIGNAL_PERSONS_CHANGED_HOOKS = ["patroon.patterns.services.refresh_signals"]
 # The red-flag rules (policy data); a malformed file stops the application at start.
@@ -293,3 +299,65 @@ PATROON_PERSONS_MOVED_HOOKS = ["patroon.signals.services.persons_moved"]
 PATROON_PERSON_RESOLVER = os.environ.get(
     "PATROON_PERSON_RESOLVER", "patroon.identity.resolution.LinkageResolver"
 )
+
+# --- Hotline (hulplijn): public pages, anonymous reports, chat. See docs/hotline.md. ---
+# WebSocket chat: with REDIS_URL several ASGI workers share a Redis channel layer; without it
+# one process keeps the layer in memory (the embedded default of `make run`).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "patroon.hotline.layers.ThrottledInMemoryChannelLayer",
+            "CONFIG": {"capacity": 1500},
+        }
+    )
+}
+PATROON_HOTLINE_DANGER_FILE = os.environ.get(
+    "PATROON_HOTLINE_DANGER_FILE", str(BASE_DIR / "hotline" / "data" / "danger_phrases.yaml")
+)
+# Keyed hashes of client addresses are deleted after this many minutes.
+PATROON_HOTLINE_IP_RETENTION_MINUTES = int(
+    os.environ.get("PATROON_HOTLINE_IP_RETENTION_MINUTES", "60")
+)
+PATROON_HOTLINE_IP_SALT = os.environ.get("PATROON_HOTLINE_IP_SALT") or read_or_create(
+    SECRETS_DIR / "hotline_ip_salt", new_token
+)
+PATROON_HOTLINE_REPORTS_PER_CLIENT_HOUR = int(
+    os.environ.get("PATROON_HOTLINE_REPORTS_PER_CLIENT_HOUR", "10")
+)
+PATROON_HOTLINE_MESSAGES_PER_CLIENT_MINUTE = int(
+    os.environ.get("PATROON_HOTLINE_MESSAGES_PER_CLIENT_MINUTE", "30")
+)
+PATROON_HOTLINE_REPORTS_GLOBAL_MINUTE = int(
+    os.environ.get("PATROON_HOTLINE_REPORTS_GLOBAL_MINUTE", "6000")
+)
+PATROON_HOTLINE_OPEN_FAILURES = int(os.environ.get("PATROON_HOTLINE_OPEN_FAILURES", "5"))
+PATROON_HOTLINE_LOCKOUT_MINUTES = int(os.environ.get("PATROON_HOTLINE_LOCKOUT_MINUTES", "30"))
+PATROON_HOTLINE_MAX_CHARS = int(os.environ.get("PATROON_HOTLINE_MAX_CHARS", "5000"))
+# Proof of work asked of the browser before a report is accepted: leading zero bits of a
+# SHA-256 (0 = off; 16 costs a phone well under a second).
+PATROON_HOTLINE_POW_BITS = int(os.environ.get("PATROON_HOTLINE_POW_BITS", "0"))
+# PBKDF2 iterations for a passphrase the reporter chose (generated ones carry 76 random bits).
+PATROON_HOTLINE_PBKDF2_ITERATIONS = int(
+    os.environ.get("PATROON_HOTLINE_PBKDF2_ITERATIONS", "200000")
+)
+PATROON_HOTLINE_PRESENCE_SECONDS = int(os.environ.get("PATROON_HOTLINE_PRESENCE_SECONDS", "120"))
+PATROON_HOTLINE_ANSWER_HOURS = int(os.environ.get("PATROON_HOTLINE_ANSWER_HOURS", "24"))
+
+# --- Casusregie: notifications by e-mail (console in development). See docs/cases.md. ---
+EMAIL_BACKEND = os.environ.get(
+    "PATROON_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("PATROON_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PATROON_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = os.environ.get("PATROON_EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("PATROON_EMAIL_FROM", "patroon@localhost")
+# Links in e-mails point here.
+PATROON_BASE_URL = os.environ.get("PATROON_BASE_URL", "http://127.0.0.1:8000")
+# Where the quick-exit button goes: a neutral site, replacing the page in the history.
+PATROON_HOTLINE_EXIT_URL = os.environ.get("PATROON_HOTLINE_EXIT_URL", "https://www.buienradar.nl/")

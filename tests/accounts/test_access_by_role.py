@@ -27,6 +27,8 @@ EXPECTED = {
     Role.ANALYST: (False, False, False, False, False, True),
     Role.PRIVACY_OFFICER: (False, False, False, False, False, False),
     Role.SUPERVISOR: (False, False, False, False, True, False),
+    Role.PROSECUTOR: (False, False, False, False, True, False),
+    Role.REGISTRAR: (False, False, False, False, False, True),
     Role.ADMIN: (False, False, False, False, False, False),
 }
 # Roles that work the alert queue of their organisation; supervisors also see escalations.
@@ -36,6 +38,15 @@ ASSESSES_RISK = {Role.PROFESSIONAL, Role.CASE_DIRECTOR}
 APPROVES_RISK = {Role.PROFESSIONAL, Role.CASE_DIRECTOR, Role.SUPERVISOR}
 
 PUBLIC = {"login", "otp-verify", "otp-enrol", "logout", "set-language", "health", "schema", "docs"}
+# The hotline's public pages and public API: no account (tests/hotline/test_public_pages.py).
+PUBLIC |= {
+    "hotline-home",
+    "hotline-info",
+    "hotline-report",
+    "hotline-return",
+    "hotline-thread",
+    "hotline-thread-message",
+}
 COVERED = {
     "dashboard",
     "signal-new",
@@ -75,6 +86,48 @@ COVERED = {
     "risk-assessment-approve",
     "risk-assessment-complete",
     "risk-victim-history",
+    # tests/cases/test_case_roles.py covers these per role:
+    "case-today",
+    "case-open",
+    "case-detail",
+    "case-dossier",
+    "case-step",
+    "inbox",
+    "case-list",
+    "case-members",
+    "case-member",
+    "case-director",
+    "case-status",
+    "case-actions",
+    "case-action-status",
+    "case-measures",
+    "case-conferences",
+    "case-conference-record",
+    "case-children",
+    # tests/registry/test_registry_pages_and_api.py covers these per role:
+    "registry-list",
+    "registry-dashboard",
+    "registry-report",
+    "registry-detail",
+    "registry-who-knew",
+    "registry-statistics",
+    "registry-records",
+    "registry-who-knew-api",
+    # tests/hotline/test_hotline_access_by_role.py covers these per role:
+    "hotline-console",
+    "hotline-figures",
+    "hotline-conversation",
+    "hotline-act",
+    "hotline-conversation-list",
+    "hotline-conversation-detail",
+    "hotline-conversation-claim",
+    "hotline-conversation-reply",
+    "hotline-conversation-handover",
+    "hotline-conversation-coding",
+    "hotline-conversation-consent",
+    "hotline-conversation-signal",
+    "hotline-conversation-forward",
+    "hotline-conversation-close",
 }
 
 

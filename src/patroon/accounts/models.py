@@ -55,6 +55,10 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64)
     # The role the calling system acts with; one of permissions.API_TOKEN_ROLES.
     role = models.CharField(max_length=40, default="intake")
+    # A personal token acts as this user, with the user's roles and case memberships.
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField(max_length=150, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

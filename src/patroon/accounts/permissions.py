@@ -19,6 +19,8 @@ class Role(StrEnum):
     ANALYST = "analyst"
     PRIVACY_OFFICER = "privacy_officer"
     SUPERVISOR = "supervisor"
+    PROSECUTOR = "prosecutor"
+    REGISTRAR = "registrar"
     ADMIN = "admin"
 
 
@@ -39,6 +41,15 @@ class Capability(StrEnum):
     TOKENS_MANAGE = "tokens.manage"
     RISK_ASSESS = "risk.assess"
     RISK_APPROVE = "risk.approve"
+    CASE_OPEN = "case.open"
+    CASE_READ = "case.read"
+    CASE_CONTRIBUTE = "case.contribute"
+    CASE_DIRECT = "case.direct"
+    DOSSIER_EXPORT = "case.export_dossier"
+    HOTLINE_OPERATE = "hotline.operate"
+    HOTLINE_FIGURES = "hotline.figures"
+    REGISTRY_WRITE = "registry.write"
+    REGISTRY_WHO_KNEW = "registry.who_knew"
 
 
 ROLE_LABELS: dict[Role, tuple[str, str]] = {
@@ -51,6 +62,8 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.ANALYST: ("Analist", "Analyst"),
     Role.PRIVACY_OFFICER: ("Privacyfunctionaris", "Privacy officer"),
     Role.SUPERVISOR: ("Leidinggevende", "Supervisor"),
+    Role.PROSECUTOR: ("Officier van justitie", "Public prosecutor"),
+    Role.REGISTRAR: ("Registrateur Femicide Monitor", "Femicide Monitor registrar"),
     Role.ADMIN: ("Beheerder", "Administrator"),
 }
 
@@ -66,24 +79,46 @@ _ALERTS = {Capability.ALERT_READ, Capability.ALERT_HANDLE, Capability.REIDENTIFY
 
 _RISK = {Capability.RISK_ASSESS, Capability.RISK_APPROVE}
 
+# Case access also needs membership of the case team: the capability alone opens nothing.
+_CASES = {Capability.CASE_OPEN, Capability.CASE_READ, Capability.CASE_CONTRIBUTE}
+
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.INTAKE: frozenset(_RECORDING),
-    Role.PROFESSIONAL: frozenset(_RECORDING | _ALERTS | _RISK),
-    Role.CASE_DIRECTOR: frozenset(_RECORDING | _ALERTS | _RISK),
+    Role.PROFESSIONAL: frozenset(_RECORDING | _ALERTS | _RISK | _CASES),
+    Role.CASE_DIRECTOR: frozenset(
+        _RECORDING | _ALERTS | _RISK | _CASES | {Capability.CASE_DIRECT, Capability.DOSSIER_EXPORT}
+    ),
     Role.LINK_REVIEWER: frozenset({Capability.IDENTITY_READ, Capability.LINK_REVIEW}),
     Role.MONITORING_OPERATOR: frozenset(),
     Role.HOTLINE_OPERATOR: frozenset(
-        {Capability.SIGNAL_CREATE, Capability.SIGNAL_READ, Capability.NARRATIVE_READ}
+        {
+            Capability.SIGNAL_CREATE,
+            Capability.SIGNAL_READ,
+            Capability.NARRATIVE_READ,
+            Capability.HOTLINE_OPERATE,
+        }
     ),
     Role.ANALYST: frozenset({Capability.AGGREGATES_READ}),
     Role.PRIVACY_OFFICER: frozenset({Capability.AUDIT_READ}),
     Role.SUPERVISOR: frozenset(
-        {Capability.TIMELINE_READ, Capability.ALERT_ESCALATIONS, Capability.RISK_APPROVE} | _ALERTS
+        {
+            Capability.TIMELINE_READ,
+            Capability.ALERT_ESCALATIONS,
+            Capability.RISK_APPROVE,
+            Capability.HOTLINE_FIGURES,
+        }
+        | _ALERTS
+    ),
+    Role.PROSECUTOR: frozenset(
+        {Capability.TIMELINE_READ, Capability.CASE_READ, Capability.DOSSIER_EXPORT}
+    ),
+    Role.REGISTRAR: frozenset(
+        {Capability.REGISTRY_WRITE, Capability.REGISTRY_WHO_KNEW, Capability.AGGREGATES_READ}
     ),
     Role.ADMIN: frozenset({Capability.USERS_MANAGE, Capability.TOKENS_MANAGE}),
 }
 
-API_TOKEN_ROLES = frozenset({Role.INTAKE, Role.PROFESSIONAL})
+API_TOKEN_ROLES = frozenset({Role.INTAKE, Role.PROFESSIONAL, Role.HOTLINE_OPERATOR})
 
 WHY: dict[Role, str] = {
     Role.INTAKE: "Records signals for their organisation and reads what it recorded.",
@@ -91,14 +126,29 @@ WHY: dict[Role, str] = {
         "Works with their organisation's signals and persons; handles alerts routed to it; "
         "assesses risk and approves a colleague's lowered level."
     ),
-    Role.CASE_DIRECTOR: "Leads cases; until case teams land, reads their organisation's signals.",
+    Role.CASE_DIRECTOR: (
+        "Leads cases: team, safety plan, measures, conferences, aftercare; exports the dossier "
+        "for the prosecutor. Sees a case only while director or member of its team."
+    ),
     Role.LINK_REVIEWER: "Reviews uncertain record links in the identity vault; no narratives.",
     Role.MONITORING_OPERATOR: "Watches victim-device alarms; no signal access.",
-    Role.HOTLINE_OPERATOR: "Records hotline reports as signals of the helpline; no identities.",
+    Role.HOTLINE_OPERATOR: (
+        "Answers hotline reports and chats; with the reporter's consent records them as signals "
+        "of the helpline; no identities."
+    ),
     Role.ANALYST: "Aggregated and pseudonymised figures only; never personal data.",
     Role.PRIVACY_OFFICER: "Reads and verifies the audit trail; no case content.",
     Role.SUPERVISOR: (
-        "Receives alerts nobody acknowledged in time; handles alerts; approves lowered risk levels."
+        "Receives alerts nobody acknowledged in time; handles alerts; approves lowered risk "
+        "levels; at a helpline, reads response times per shift."
+    ),
+    Role.PROSECUTOR: (
+        "Reads the cases and bundled timelines of the case teams they are on, and exports "
+        "those dossiers."
+    ),
+    Role.REGISTRAR: (
+        "Enters and verifies Femicide Monitor records, links a record to a person in the vault "
+        "and reads who knew what before a killing (audited); no signal content."
     ),
     Role.ADMIN: "Manages users and API tokens; never reads narratives or identities.",
 }

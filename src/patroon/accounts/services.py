@@ -78,10 +78,19 @@ def _hash_key(secret: str) -> str:
 
 
 def issue_api_token(
-    organisation: Organisation, name: str, *, role: str = "intake", actor: Actor = SYSTEM
+    organisation: Organisation,
+    name: str,
+    *,
+    role: str = "intake",
+    actor: Actor = SYSTEM,
+    user: User | None = None,
 ) -> str:
-    """Create a token and return its secret once; it cannot be shown again."""
-    if role not in API_TOKEN_ROLES:
+    """Create a token and return its secret once; it cannot be shown again. With ``user`` the
+    token is personal: it acts as that user, so it ends with the user's account or roles."""
+    if user is not None:
+        if not user.is_active or user.organisation_id != organisation.pk:
+            raise AccountError("A personal token needs an active user of that organisation.")
+    elif role not in API_TOKEN_ROLES:
         allowed = ", ".join(sorted(API_TOKEN_ROLES))
         raise AccountError(f"An API token can act as: {allowed}; not '{role}'.")
     prefix = secrets.token_hex(4)
@@ -92,6 +101,7 @@ def issue_api_token(
         prefix=prefix,
         key_hash=_hash_key(secret),
         role=role,
+        user=user,
         created_by=actor.username,
     )
     record(actor, "create", "api_token", prefix, purpose="API access for an agency system")
@@ -103,13 +113,15 @@ def authenticate_api_token(secret: str) -> ApiToken | None:
     if len(parts) < 3 or parts[0] != "ptr":
         return None
     token = (
-        ApiToken.objects.select_related("organisation")
+        ApiToken.objects.select_related("organisation", "user__organisation")
         .filter(prefix=parts[1], revoked_at__isnull=True)
         .first()
     )
     if token is None or not secrets.compare_digest(token.key_hash, _hash_key(secret)):
         return None
     if not token.organisation.active:
+        return None
+    if token.user_id is not None and not token.user.is_active:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token

@@ -1,4 +1,5 @@
-"""Per-organisation API tokens for agency systems: ``Authorization: Token ptr_...``."""
+"""API tokens: ``Authorization: Token ptr_...``. An organisation token acts for an agency
+system with one role; a personal token acts as its user (roles, case memberships)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from patroon.accounts.actor import Actor
+from patroon.accounts.actor import Actor, actor_for_user
 from patroon.accounts.services import authenticate_api_token
 
 
@@ -36,6 +37,8 @@ class OrganisationTokenAuthentication(authentication.BaseAuthentication):
         token = authenticate_api_token(header[1])
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        if token.user_id is not None:
+            return ApiPrincipal(actor_for_user(token.user, channel="api")), token
         org = token.organisation
         actor = Actor(
             username=f"api:{org.code}:{token.prefix}",

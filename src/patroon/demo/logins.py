@@ -23,13 +23,16 @@ from patroon.accounts.services import create_confirmed_totp, create_user
 # username, role, organisation kind, display name
 DEMO_LOGINS = [
     ("demo-intake", "intake", "politie", "Ilse Intake"),
+    ("demo-agent", "professional", "politie", "Ahmed Agent"),
     ("demo-professional", "professional", "veilig_thuis", "Priya Professional"),
     ("demo-regisseur", "case_director", "veilig_thuis", "Ruud Regisseur"),
     ("demo-leidinggevende", "supervisor", "veilig_thuis", "Lotte Leidinggevende"),
+    ("demo-officier", "prosecutor", "om", "Olga Officier"),
     ("demo-koppelbeheer", "link_reviewer", "expertisecentrum", "Karin Koppelbeheer"),
     ("demo-meldkamer", "monitoring_operator", "reclassering", "Mo Meldkamer"),
     ("demo-hulplijn", "hotline_operator", "hulplijn", "Hanna Hulplijn"),
     ("demo-analist", "analyst", "expertisecentrum", "Anouk Analist"),
+    ("demo-registrar", "registrar", "expertisecentrum", "Rosa Registrateur"),
     ("demo-privacy", "privacy_officer", "expertisecentrum", "Pieter Privacy"),
     ("demo-beheer", "admin", "expertisecentrum", "Bram Beheer"),
 ]

@@ -6,9 +6,7 @@ import uuid
 
 
 def open_case_victims(victims: list[uuid.UUID] | None) -> set[uuid.UUID]:
-    """Victims with an open case (all of them when ``victims`` is None, for the sweep).
+    """Victims with an open case (all of them when ``victims`` is None, for the sweep)."""
+    from patroon.cases.membership import open_case_victims as from_cases
 
-    Cases (casusregie) arrive with their own app; until then no victim has one, so the
-    fragmentation rule treats every victim as without a case.
-    """
-    return set()
+    return from_cases(victims)

@@ -1,9 +1,10 @@
 """Access-controlled reads of alerts and timelines. Web and API call these, never querysets.
 
-Who sees what on a victim's timeline (until case teams land):
+Who sees what on a victim's timeline:
 - an organisation sees the content of the signals it recorded itself;
 - the organisation an alert on this victim is routed to (the region's Veilig Thuis, under
   its statutory task) sees the content of every signal on her timeline, narratives excepted;
+- a member of the team of an open case about her sees the same, while on the team;
 - any other organisation that holds a signal on her sees only that others hold signals:
   the kind of organisation, how many, and the latest date. Enough to pick up the phone.
 An organisation that holds nothing on her and has no alert on her does not learn she exists.
@@ -22,6 +23,7 @@ from patroon.accounts.actor import Actor
 from patroon.accounts.models import Organisation
 from patroon.accounts.permissions import Capability
 from patroon.audit.services import record, record_many
+from patroon.cases.membership import on_team_for_victim
 from patroon.patterns.models import Alert, AlertEvent, TimelineEntry
 from patroon.patterns.rulebook import Rule, rulebook
 from patroon.patterns.services import NOTE_PURPOSE, OPEN_STATUSES
@@ -215,7 +217,9 @@ def dyad_timeline(
     )
     victim_alerts = Alert.objects.filter(victim_ref=victim_ref)
     routed_here = victim_alerts.filter(routed_organisation_id=actor.organisation_id)
-    full_view = actor.can(Capability.ALERT_READ) and routed_here.exists()
+    full_view = (actor.can(Capability.ALERT_READ) and routed_here.exists()) or on_team_for_victim(
+        actor, victim_ref
+    )
     holds_own = any(row[2] == actor.organisation_id for row in all_rows)
     if not all_rows or not (holds_own or full_view):
         raise NotVisible("timeline")

@@ -84,6 +84,7 @@ def _detail_context(request, alert_id):
         "now": timezone.now(),
         "can_handle": request.actor.can(Capability.ALERT_HANDLE),
         "can_assess": request.actor.can(Capability.RISK_ASSESS),
+        "can_open_case": request.actor.can(Capability.CASE_OPEN),
     }
 
 

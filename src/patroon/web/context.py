@@ -17,8 +17,19 @@ def navigation(request) -> dict:
         return {
             "nav_can_record": actor.can(Capability.SIGNAL_CREATE),
             "nav_can_alerts": actor.can(Capability.ALERT_READ),
+            "nav_can_cases": actor.can(Capability.CASE_READ),
+            "nav_unread": _unread(actor),
             "nav_can_review": actor.can(Capability.LINK_REVIEW),
+            "nav_can_hotline": actor.can(Capability.HOTLINE_OPERATE),
             "nav_can_risk": actor.can(Capability.RISK_ASSESS) or actor.can(Capability.RISK_APPROVE),
+            "nav_can_registry": actor.can(Capability.REGISTRY_WRITE)
+            or actor.can(Capability.AGGREGATES_READ),
         }
     except DatabaseError:
         return {}  # the error page must render even when the database is down
+
+
+def _unread(actor) -> int:
+    from patroon.cases.selectors import unread_count
+
+    return unread_count(actor)

@@ -204,6 +204,7 @@ def _detail_context(request, assessment_id) -> dict:
         "assessed_levels": [(lvl, levels.label(lvl, language)) for lvl in levels.ASSESSED_LEVELS],
         "labels": vocabulary_labels(),
         "can_assess": request.actor.can(Capability.RISK_ASSESS),
+        "can_open_case": request.actor.can(Capability.CASE_OPEN),
         "can_approve": request.actor.can(Capability.RISK_APPROVE)
         and view.assessment.override_by not in ("", request.actor.username),
     }

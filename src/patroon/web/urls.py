@@ -1,7 +1,15 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from patroon.web import alert_views, link_views, risk_views, views
+from patroon.web import (
+    alert_views,
+    case_views,
+    hotline_views,
+    link_views,
+    registry_views,
+    risk_views,
+    views,
+)
 
 app_name = "web"
 
@@ -37,6 +45,12 @@ urlpatterns = [
     path("risk/<uuid:assessment_id>/approve/", risk_views.risk_approve, name="risk-approve"),
     path("risk/<uuid:assessment_id>/print/", risk_views.risk_print, name="risk-print"),
     path("risk/victims/<uuid:victim_ref>/", risk_views.risk_history, name="risk-history"),
+    path("cases/", case_views.case_today, name="case-today"),
+    path("cases/new/", case_views.case_open, name="case-open"),
+    path("cases/<uuid:case_id>/", case_views.case_detail, name="case-detail"),
+    path("cases/<uuid:case_id>/dossier/", case_views.case_dossier, name="case-dossier"),
+    path("cases/<uuid:case_id>/<slug:step>/", case_views.case_step, name="case-step"),
+    path("inbox/", case_views.inbox, name="inbox"),
     path("links/", link_views.review_queue, name="review-queue"),
     path("links/<uuid:item_id>/", link_views.review_detail, name="review-detail"),
     path("links/<uuid:item_id>/decide/", link_views.review_decide, name="review-decide"),
@@ -45,6 +59,33 @@ urlpatterns = [
         "persons/<uuid:person_ref>/identity/show/",
         link_views.reidentify,
         name="reidentify-show",
+    ),
+    # The hotline: public pages (no account, no cookie) and the operator console.
+    path("hulp/", hotline_views.home, name="hotline-home"),
+    path("hulp/info/<slug:page>/", hotline_views.info, name="hotline-info"),
+    path("hulp/melden/", hotline_views.report, name="hotline-report"),
+    path("hulp/terug/", hotline_views.return_to, name="hotline-return"),
+    path("hulp/gesprek/", hotline_views.thread_write, name="hotline-thread"),
+    path("hotline/", hotline_views.console, name="hotline-console"),
+    path("hotline/figures/", hotline_views.figures, name="hotline-figures"),
+    path(
+        "hotline/<uuid:conversation_id>/",
+        hotline_views.conversation,
+        name="hotline-conversation",
+    ),
+    path(
+        "hotline/<uuid:conversation_id>/<slug:act>/",
+        hotline_views.conversation_act,
+        name="hotline-act",
+    ),
+    path("registry/", registry_views.registry_list, name="registry-list"),
+    path("registry/statistics/", registry_views.registry_dashboard, name="registry-dashboard"),
+    path("registry/report.pdf", registry_views.registry_report, name="registry-report"),
+    path("registry/<uuid:victim_id>/", registry_views.registry_detail, name="registry-detail"),
+    path(
+        "registry/<uuid:victim_id>/who-knew/",
+        registry_views.registry_who_knew,
+        name="registry-who-knew",
     ),
     path("language/", set_language, name="set-language"),
     path("health/", views.health, name="health"),

@@ -211,3 +211,75 @@ def linkage_field(name: str) -> str:
 @register.filter
 def percent(value) -> str:
     return f"{float(value) * 100:.0f}%"
+
+
+# --- Casusregie labels ---------------------------------------------------------------------
+
+CASE_LABELS = {
+    "status": {
+        "open": _("open"),
+        "active": _("active"),
+        "aftercare": _("aftercare"),
+        "closed": _("closed"),
+    },
+    "origin": {
+        "alert": _("from an alert"),
+        "assessment": _("from a risk assessment"),
+        "manual": _("opened by hand"),
+    },
+    "action_origin": {
+        "manual": _("added by hand"),
+        "alert": _("from an alert"),
+        "protocol": _("from the risk protocol"),
+        "conference": _("decided in a case conference"),
+    },
+    "action_status": {"open": _("open"), "done": _("done"), "cancelled": _("cancelled")},
+    "yes_no_unknown": {"yes": _("yes"), "no": _("no"), "unknown": _("unknown")},
+    "event": {
+        "opened": _("Case opened"),
+        "director": _("Case director appointed"),
+        "contact_person": _("Contact person set"),
+        "member_added": _("Team member added"),
+        "member_removed": _("Team member removed"),
+        "combined_handling": _("Combined handling changed"),
+        "status": _("Status changed"),
+        "goal_added": _("Goal added"),
+        "action_added": _("Action added"),
+        "action_done": _("Action done"),
+        "action_cancelled": _("Action cancelled"),
+        "measure_registered": _("Measure registered"),
+        "measure_ended": _("Measure ended"),
+        "breach_acknowledged": _("Breach acknowledged"),
+        "conference_scheduled": _("Case conference scheduled"),
+        "conference_held": _("Case conference recorded"),
+        "child_added": _("Child added"),
+        "aftercare_done": _("Aftercare check-in done"),
+        "new_signal": _("New signal on the timeline"),
+        "dossier_exported": _("Dossier exported"),
+    },
+}
+
+
+def _case_label(group: str):
+    def label(code: str) -> str:
+        return CASE_LABELS[group].get(code, code)
+
+    return label
+
+
+register.filter("case_status", _case_label("status"))
+register.filter("case_origin", _case_label("origin"))
+register.filter("action_origin", _case_label("action_origin"))
+register.filter("action_status", _case_label("action_status"))
+register.filter("yes_no_unknown", _case_label("yes_no_unknown"))
+register.filter("case_event", _case_label("event"))
+
+
+@register.filter
+def case_outcome(code: str) -> str:
+    from django.utils.translation import get_language
+
+    from patroon.cases.policy import aftercare
+
+    text = aftercare().outcomes.get(code)
+    return text.get(get_language() or "nl") if text else code

@@ -1,0 +1,79 @@
+"""Intake hook: a new signal about a victim with an open case is news for its team, and a
+signal showing a breach of one of the case's active measures raises an alert on the case."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import F
+from django.utils import timezone
+
+from patroon.accounts.actor import SYSTEM
+from patroon.cases import notify, policy
+from patroon.cases.membership import OPEN_STATUSES
+from patroon.cases.models import Breach, Case, CaseEvent, Measure
+
+VICTIM = "victim"
+
+
+def signals_stored(stored: Sequence) -> None:
+    victims = {ref for s in stored for ref, role in s.persons if role == VICTIM}
+    if not victims:
+        return
+    cases = {
+        c.victim_ref: c
+        for c in Case.objects.filter(
+            victim_ref__in=victims, status__in=OPEN_STATUSES
+        ).select_related("director")
+    }
+    if not cases:
+        return
+    now = timezone.now()
+    kinds = policy.measures().kinds
+    for s in stored:
+        for ref, role in s.persons:
+            case = cases.get(ref) if role == VICTIM else None
+            if case is None:
+                continue
+            CaseEvent.objects.create(
+                case=case,
+                kind="new_signal",
+                at=now,
+                by=SYSTEM.username,
+                detail={
+                    "signal": str(s.signal_id),
+                    "occurred": s.occurred.isoformat(),
+                    "organisation": str(s.organisation_id),
+                },
+            )
+            Case.objects.filter(pk=case.pk).update(unseen_signals=F("unseen_signals") + 1)
+            if case.director is not None:
+                notify.send(case.director, notify.NEW_SIGNAL, case, key=str(s.signal_id))
+            _breaches(case, s, kinds, now)
+
+
+def _breaches(case: Case, s, kinds, now) -> None:
+    behaviours = set(s.behaviours)
+    active = Measure.objects.filter(
+        case=case, status=Measure.Status.ACTIVE, starts_on__lte=s.occurred
+    )
+    for measure in active:
+        if measure.ends_on is not None and measure.ends_on < s.occurred:
+            continue
+        hit = kinds[measure.kind].breach & behaviours if measure.kind in kinds else set()
+        if not hit:
+            continue
+        breach, created = Breach.objects.get_or_create(
+            measure=measure,
+            signal_id=s.signal_id,
+            defaults={
+                "case": case,
+                "behaviour": sorted(hit)[0],
+                "occurred": s.occurred,
+                "organisation_id": s.organisation_id,
+                "raised_at": now,
+            },
+        )
+        if created:
+            for member in case.members.filter(removed_at__isnull=True).select_related("user"):
+                notify.send(member.user, notify.BREACH, case, key=f"{breach.pk}")

@@ -1,0 +1,102 @@
+"""Notifications: an inbox entry per person and subject, announced by e-mail after commit.
+
+The text names the case number and what needs attention, never a person or a detail of the
+case: e-mail leaves the system. One entry per (person, subject key), so a reminder that runs
+every few minutes does not repeat itself.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from patroon.cases.models import Case, Notification
+
+log = logging.getLogger(__name__)
+
+ASSIGNED = "assigned"
+DIRECTOR = "director"
+CONTACT = "contact_person"
+ACTION_ASSIGNED = "action_assigned"
+ACTION_OVERDUE = "action_overdue"
+ACTION_DUE = "action_due"
+MEASURE_EXPIRING = "measure_expiring"
+CONFERENCE = "conference"
+CONFERENCE_LATE = "conference_late"
+NEW_SIGNAL = "new_signal"
+BREACH = "breach"
+AFTERCARE_DUE = "aftercare_due"
+
+MESSAGES = {
+    ASSIGNED: _("You were added to the team of case %(case)s."),
+    DIRECTOR: _("You are now the case director of case %(case)s."),
+    CONTACT: _("You are the fixed contact person of the victim in case %(case)s."),
+    ACTION_ASSIGNED: _("An action in case %(case)s was assigned to you."),
+    ACTION_OVERDUE: _("An action in case %(case)s is overdue."),
+    ACTION_DUE: _("An action in case %(case)s is due within a day."),
+    MEASURE_EXPIRING: _("A protective measure in case %(case)s ends soon."),
+    CONFERENCE: _("A case conference was scheduled for case %(case)s."),
+    CONFERENCE_LATE: _("The case conference for case %(case)s is late for its risk level."),
+    NEW_SIGNAL: _("A new signal arrived on case %(case)s."),
+    BREACH: _("A protective measure in case %(case)s was breached."),
+    AFTERCARE_DUE: _("An aftercare check-in for case %(case)s is due."),
+}
+
+
+def message(kind: str, case_number: str) -> str:
+    return gettext(MESSAGES[kind]) % {"case": case_number}
+
+
+def send(user, kind: str, case: Case, *, key: str) -> Notification | None:
+    """Store the notification (idempotent per key) and e-mail it once the transaction commits."""
+    try:
+        with transaction.atomic():
+            notice = Notification.objects.create(
+                user=user,
+                kind=kind,
+                case=case,
+                subject_key=f"{kind}:{key}"[:120],
+                url=reverse("web:case-detail", args=[case.pk]),
+                created_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None
+    if user.email:
+        transaction.on_commit(lambda: _email(notice.pk))
+    return notice
+
+
+def _email(notice_id: int) -> None:
+    notice = Notification.objects.select_related("user", "case").filter(pk=notice_id).first()
+    if notice is None or notice.emailed_at is not None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        text = message(notice.kind, notice.case.number)
+        body = "\n\n".join(
+            [
+                text,
+                gettext("Sign in to Patroon to see what needs doing: %(url)s")
+                % {"url": settings.PATROON_BASE_URL.rstrip("/") + notice.url},
+            ]
+        )
+        subject = "Patroon: " + text
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notice.user.email])
+    except OSError:
+        log.exception("notification e-mail not sent", extra={"notification": notice_id})
+        return
+    Notification.objects.filter(pk=notice_id).update(emailed_at=timezone.now())
+
+
+def mark_read(user_id: int, notification_id: int | None = None) -> int:
+    notices = Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+    if notification_id is not None:
+        notices = notices.filter(pk=notification_id)
+    return notices.update(read_at=timezone.now())
