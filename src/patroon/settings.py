@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "patroon.patterns",
     "patroon.risk",
     "patroon.cases",
+    "patroon.proximity",
     "patroon.hotline",
     "patroon.registry",
     "patroon.demo",

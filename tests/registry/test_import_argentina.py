@@ -6,7 +6,6 @@ from django.db.models import Count
 from patroon.registry.models import Event, Victim
 from patroon.registry.selectors import statistics
 from patroon.registry.services import import_file
-from tests.registry.conftest import AR_FILE
 
 pytestmark = pytest.mark.django_db
 
@@ -59,12 +58,12 @@ def test_unmappable_values_are_reported(argentina):
     )
 
 
-def test_messy_values_are_mapped_not_dropped(argentina):
+def test_messy_values_are_mapped_not_dropped(argentina, source_files):
     # "Muier" is a typo for Mujer; "Vincualado" for Vinculado; ages in months are under one.
     assert not Victim.objects.filter(event__country="AR", sex="").exists()
     months_or_days = sum(
         1
-        for line in AR_FILE.read_text(encoding="utf-8").splitlines()
+        for line in source_files[1].read_text(encoding="utf-8").splitlines()
         if line.split(",")[1].endswith(("meses", "días"))
     )
     assert months_or_days == 4
