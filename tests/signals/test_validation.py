@@ -1,6 +1,7 @@
 """The shared validation core: every problem reported, with a field path and a code."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -36,6 +37,19 @@ def test_every_problem_is_reported_at_once():
         "persons[0].sex": "unknown_code",
         "persons[0].email": "invalid_email",
         "colour": "unknown_field",
+    }
+
+
+def test_today_in_amsterdam_is_not_the_future_just_after_midnight():
+    late = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)  # 00:30 on 29 November in Amsterdam
+    amsterdam = late.astimezone(ZoneInfo("Europe/Amsterdam"))
+    data = factories.payload("TZ-1", reported_at=amsterdam.isoformat())
+    data["occurred"] = {"start": "2026-11-29"}
+    _, errors = validate(data, vocabulary(), late)
+    assert errors == []
+    data["occurred"] = {"start": "2026-11-30"}
+    assert {e.field: e.code for e in validate(data, vocabulary(), late)[1]} == {
+        "occurred.start": "in_future"
     }
 
 

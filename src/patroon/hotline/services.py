@@ -557,7 +557,7 @@ def convert_to_signal(
         local = timezone.localtime(conversation.created_at)
         payload = {
             "source_reference": conversation.reference_code,
-            "reported_at": conversation.created_at.isoformat(),
+            "reported_at": local.isoformat(),  # with its offset: the reporting day is Dutch
             "occurred": {
                 "start": occurred_start or local.date().isoformat(),
                 "approximate": not occurred_start,

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from patroon.identity.normalise import bsn_is_valid, postcode
 from patroon.vocabulary.loader import Vocabulary
+
+CALENDAR_ZONE = ZoneInfo("Europe/Amsterdam")
 
 SOURCE_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$")
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
@@ -224,7 +227,9 @@ def validate(raw, vocab: Vocabulary, now: datetime) -> tuple[SignalInput | None,
     errors = _Collector()
     if not isinstance(raw, dict):
         return None, [FieldError("", "not_object")]
-    today = now.date()
+    # Signal dates are Dutch calendar dates: just after midnight in Amsterdam it is still
+    # yesterday in UTC, and "today" must not be refused as the future.
+    today = now.astimezone(CALENDAR_ZONE).date()
     _unknown_fields(raw, SIGNAL_FIELDS, "", errors)
     reference = _text(
         raw.get("source_reference"), "source_reference", errors, required=True, max_length=100
