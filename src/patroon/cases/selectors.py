@@ -353,3 +353,17 @@ def team_candidates(actor: Actor, case: Case):
         .select_related("organisation")
         .order_by("organisation__name", "username")
     )
+
+
+def director_candidates():
+    """Active users whose roles allow directing a case, for the choice of a director."""
+    from patroon.accounts.models import User
+    from patroon.accounts.permissions import ROLE_CAPABILITIES
+
+    roles = [r.value for r, caps in ROLE_CAPABILITIES.items() if Capability.CASE_DIRECT in caps]
+    return list(
+        User.objects.filter(is_active=True, role_grants__role__in=roles)
+        .distinct()
+        .select_related("organisation")
+        .order_by("organisation__name", "username")
+    )

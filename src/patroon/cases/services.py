@@ -465,9 +465,12 @@ def actions_from_alert(actor: Actor, case_id, alert_id) -> SafetyAction:
         alert = Alert.objects.filter(pk=alert_id, victim_ref=case.victim_ref).first()
         if alert is None:
             raise NotVisible("alert")
-        rule = rulebook().rule(alert.rule_id)
+        book = rulebook()
+        rule = book.rule(alert.rule_id)
         step = rule.recommended_step("nl") if rule else alert.rule_id
-        due = timezone.now() + timedelta(hours=_ACK_HOURS.get(alert.severity, 72))
+        # The step is due within the alert's own response window (the rules file's policy).
+        hours = book.acknowledge_within_hours.get(alert.severity, 72)
+        due = timezone.now() + timedelta(hours=hours)
         return _create_action(
             actor,
             case,
@@ -477,9 +480,6 @@ def actions_from_alert(actor: Actor, case_id, alert_id) -> SafetyAction:
             origin=SafetyAction.Origin.ALERT,
             origin_ref=str(alert.pk),
         )
-
-
-_ACK_HOURS = {"red": 24, "orange": 72, "yellow": 168}
 
 
 def actions_from_assessment(actor: Actor, case_id, assessment_id) -> list[SafetyAction]:

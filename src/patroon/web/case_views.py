@@ -150,7 +150,7 @@ def case_open(request):
     victim = source.get("victim") or None
     if not request.actor.can(Capability.CASE_OPEN):
         raise PermissionDenied
-    directors = _directors()
+    directors = selectors.director_candidates()
     if request.method == "POST":
         try:
             case = _guard(
@@ -180,22 +180,10 @@ def case_open(request):
 
 
 def _uuid(value):
-    import uuid
-
     try:
         return uuid.UUID(value) if value else None
     except ValueError as exc:
         raise services.CaseError(_("Not a valid person reference.")) from exc
-
-
-def _directors():
-    from patroon.accounts.models import User
-
-    return list(
-        User.objects.filter(is_active=True, role_grants__role="case_director")
-        .select_related("organisation")
-        .order_by("organisation__name", "username")
-    )
 
 
 @verified_required
@@ -223,7 +211,9 @@ def case_detail(request, case_id):
             "candidates": selectors.team_candidates(request.actor, view.case)
             if view.is_director
             else [],
-            "directors": _directors() if view.is_director or not view.case.director_id else [],
+            "directors": selectors.director_candidates()
+            if view.is_director or not view.case.director_id
+            else [],
             "can_export": request.actor.can(Capability.DOSSIER_EXPORT),
             "can_contribute": request.actor.can(Capability.CASE_CONTRIBUTE),
             "next_statuses": [s for s in services.TRANSITIONS[view.case.status]],
