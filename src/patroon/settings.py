@@ -134,6 +134,16 @@ def _database(url: str) -> dict:
         # JIT compiles queries the planner thinks are costly; on OLTP lookups into large
         # tables it adds ~10 ms per query and saves nothing.
         config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        if env_bool("DATABASE_POOL", True):
+            # Under ASGI every request runs in a thread of its own, and the persistent
+            # connection each thread left behind exhausted PostgreSQL (docs/benchmarks.md,
+            # Helpline). A pool per process lends a few connections to all its threads.
+            config["OPTIONS"]["pool"] = {
+                "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
+                "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "16")),
+                "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+            }
+            config["CONN_MAX_AGE"] = 0
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
         config["CONN_MAX_AGE"] = 0

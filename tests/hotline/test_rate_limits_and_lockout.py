@@ -117,3 +117,34 @@ def test_client_addresses_are_kept_only_hashed_and_only_for_the_retention_time(s
     assert services.purge_expired(timezone.now()) == 0
     assert services.purge_expired(timezone.now() + timedelta(minutes=11)) == len(keys)
     assert not Throttle.objects.exists()
+
+
+def test_a_counter_counts_each_hit_once_per_window():
+    now = timezone.now()
+    assert [services._hit("t", "k", 60, now) for _ in range(3)] == [1, 2, 3]
+    assert services._hit("t", "other", 60, now) == 1
+    assert services._hit("t", "k", 60, now + timedelta(minutes=2)) == 1
+    row = Throttle.objects.get(scope="t", key="k", window=services._window(now, 60))
+    assert row.count == 3 and row.created_at == now
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_hits_are_all_counted(settings):
+    """The counter is one upsert: hits at the same moment cannot read the same old count."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every writer anyway; the race needs PostgreSQL")
+    now = timezone.now()
+
+    def hits(_n):
+        try:
+            return [services._hit("race", "all", 60, now) for _ in range(25)]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counts = sorted(c for batch in pool.map(hits, range(8)) for c in batch)
+    assert counts == list(range(1, 201))

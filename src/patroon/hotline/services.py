@@ -18,8 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from patroon.accounts.access import AccessDenied, NotVisible, require
@@ -117,14 +116,25 @@ def _count(scope: str, key: str, seconds: int, now: datetime) -> int:
 
 
 def _hit(scope: str, key: str, seconds: int, now: datetime) -> int:
-    """Add one to the counter of this window and return the new count."""
-    window = _window(now, seconds)
-    with transaction.atomic():
-        row, _ = Throttle.objects.get_or_create(
-            scope=scope, key=key, window=window, defaults={"created_at": now}
-        )
-        Throttle.objects.filter(pk=row.pk).update(count=F("count") + 1)
-    return row.count + 1
+    """Add one to the counter of this window and return the new count.
+
+    One upsert (SQLite >= 3.35 and PostgreSQL alike) instead of a select, an insert and an
+    update in a transaction: it is on every public write, and two concurrent hits can no
+    longer both read the old count.
+    """
+    connection = connections[router.db_for_write(Throttle)]
+    q = connection.ops.quote_name
+    table, count = q(Throttle._meta.db_table), q("count")
+    unique = ", ".join(q(name) for name in ("scope", "key", "window"))
+    # Identifiers from the model, quoted; the values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({unique}, {count}, {q('created_at')}) VALUES (%s, %s, %s, 1, %s) "  # noqa: S608
+        f"ON CONFLICT ({unique}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}"
+    )
+    created = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scope, key, _window(now, seconds), created])
+        return cursor.fetchone()[0]
 
 
 def _limit(scope: str, key: str, seconds: int, limit: int, now: datetime) -> None:
