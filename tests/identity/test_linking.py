@@ -62,6 +62,9 @@ def test_rebuild_agrees_with_incremental_linking(seed):
     load_world(world)  # now linked incrementally with the trained model, in batches
     incremental = partition()
     assert len(incremental) < IdentityRecord.objects.count(), "some mentions were linked"
+    context = PersonChange.objects.filter(kind="context")
+    assert context.exists(), "some weak mentions were linked through their signal"
+    assert all(c.reason for c in context), "each context link carries its evidence"
 
     result = services.rebuild(SYSTEM)
     assert result.moved == 0

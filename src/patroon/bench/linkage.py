@@ -17,6 +17,9 @@ Datasets (protocol of the research note, shared/research/linkage-bench.md §2):
   that person in which each step shares an identifier beyond the name (BSN; date of birth,
   also with day and month swapped or with another year; postcode and house number; phone;
   e-mail). Precision there still counts every linked pair against the full ground truth.
+  After the model, context linkage (``identity.linkage.context``) links weak mentions
+  through the persons named with them in the same signal; ``identifiers_only`` gives the
+  figures before it.
 
 Seconds cover the whole pipeline from records in memory to decided pairs: normalising the
 fields (``seconds_prepare``) or encoding them (``seconds_encode``), training and linking.
@@ -43,6 +46,8 @@ from patroon.identity.linkage import (
     plaintext_row,
     plaintext_source,
 )
+from patroon.identity.linkage.context import Mention, context_links
+from patroon.identity.linkage.context import apply as apply_context
 from patroon.identity.linkage.model import THREADS, predict, train
 from patroon_encode import Encoder
 
@@ -270,23 +275,26 @@ def linkable_truth(ids: list, records: list[dict], truth: list) -> dict:
 
 
 def demo_mentions(persons: int, seed: int = 7):
-    """(ids, identifier dicts, true person ids) of every person mention in a demo world."""
+    """(ids, identifier dicts, true person ids, mentions) of every person mention in a demo
+    world; a mention is the signal and role the record was written in (the context)."""
     from patroon.demo.world import generate_world
 
     world = generate_world(households=max(10, persons // 3), years=3, seed=seed)
-    ids, records, truth = [], [], []
-    for _, payload, person_ids in world.stream():
+    ids, records, truth, mentions = [], [], [], []
+    for code, payload, person_ids in world.stream():
+        signal = (code, payload["source_reference"])
         for position, (person, true_id) in enumerate(
             zip(payload["persons"], person_ids, strict=True)
         ):
             ids.append(f"{payload['source_reference']}#{position}")
             records.append({k: v for k, v in person.items() if k != "role"})
             truth.append(true_id)
-    return ids, records, truth
+            mentions.append(Mention(signal, person["role"]))
+    return ids, records, truth, mentions
 
 
 def _demo_run(mode: str, data, profile: str) -> dict:
-    ids, records, truth = data
+    ids, records, truth, mentions = data
     secret = secrets.token_bytes(32)
     started = time.perf_counter()
     (source,) = _sources(mode, [(ids, records)], secret)
@@ -295,8 +303,11 @@ def _demo_run(mode: str, data, profile: str) -> dict:
     trained = time.perf_counter()
     predictions = predict(model, source)
     found = clusters(predictions, keep_apart=True)
+    base = {i: found.get(("a", i), i) for i in ids}
+    rows = {i: source.row(k) for k, i in enumerate(ids)}
+    links, ambiguous = context_links(model, rows, dict(zip(ids, mentions, strict=True)), base)
+    predicted, applied = apply_context(model, rows, base, links)
     done = time.perf_counter()
-    predicted = {i: found.get(("a", i), ("single", i)) for i in ids}
     true = dict(zip(ids, truth, strict=True))
     linkable = linkable_truth(ids, records, truth)
     subsets = {
@@ -307,6 +318,12 @@ def _demo_run(mode: str, data, profile: str) -> dict:
     return {
         **_cluster_scores(predicted, true, ids),
         **{name: _cluster_scores(predicted, true, members) for name, members in subsets.items()},
+        "identifiers_only": {
+            name: _cluster_scores(base, true, members)
+            for name, members in {"all": ids, **subsets}.items()
+        },
+        "context_links": len(applied),
+        "context_ambiguous": len(ambiguous),
         "linkable": {
             name: _cluster_scores(predicted, true, members, linkable)
             for name, members in {"all": ids, **subsets}.items()

@@ -32,6 +32,9 @@ class IdentityRecord(models.Model):
     source_reference = models.CharField(max_length=100)
     # The person's place in the signal's list of persons: ties the record to its mention.
     position = models.PositiveSmallIntegerField(default=0)
+    # The person's role in the signal (victim, alleged perpetrator, ...): context linkage
+    # links a weak mention through the persons named with it. Not identifying.
+    role = models.CharField(max_length=40, blank=True, default="")
     identifiers = models.BinaryField()
     created_at = models.DateTimeField()
 

@@ -20,6 +20,7 @@ from patroon.identity.linkage import TrainedModel, clusters
 from patroon.identity.linkage.clusters import CONFLICTS, conflicting
 from patroon.identity.linkage.model import Predictions
 from patroon.identity.linkage.scoring import field_weights, share_a_block
+from patroon_encode.blocking import KEYS
 
 
 def conflicts(model: TrainedModel, left: dict, right: dict) -> bool:
@@ -40,16 +41,14 @@ def cluster(model: TrainedModel, rows: Mapping[object, dict]) -> dict[object, ob
     ids = list(rows)
     left, right, weights = [], [], []
     per_field: dict[str, list[float]] = {c.name: [] for c in model.comparisons}
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            if not share_a_block(rows[a], rows[b]):
-                continue
-            fields = field_weights(model, rows[a], rows[b])
-            left.append(a)
-            right.append(b)
-            weights.append(model.prior_weight + sum(fields.values()))
-            for name, value in fields.items():
-                per_field[name].append(value)
+    for i, j in _blocked_pairs([rows[rid] for rid in ids]):
+        a, b = ids[i], ids[j]
+        fields = field_weights(model, rows[a], rows[b])
+        left.append(a)
+        right.append(b)
+        weights.append(model.prior_weight + sum(fields.values()))
+        for name, value in fields.items():
+            per_field[name].append(value)
     scored = Predictions(
         model=model,
         id_l=left,
@@ -61,6 +60,21 @@ def cluster(model: TrainedModel, rows: Mapping[object, dict]) -> dict[object, ob
     )
     roots = {rid: root for (_, rid), root in clusters(unambiguous(scored), keep_apart=True).items()}
     return {rid: roots.get(rid, rid) for rid in ids}
+
+
+def _blocked_pairs(rows: list[dict]) -> list[tuple[int, int]]:
+    """Index pairs (i < j, in order) of rows that share a blocking key: the pairs the batch
+    scores, found through the keys instead of trying every pair."""
+    blocks: dict[tuple[str, object], list[int]] = {}
+    for index, row in enumerate(rows):
+        for key in KEYS:
+            value = row.get(key)
+            if value is not None:
+                blocks.setdefault((key, value), []).append(index)
+    pairs = set()
+    for members in blocks.values():
+        pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
+    return sorted(pairs)
 
 
 #: How much stronger (in bits of match weight) one of two conflicting links must be to win.

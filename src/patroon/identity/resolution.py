@@ -30,6 +30,7 @@ from patroon.db.bulk import insert_rows
 from patroon.db.ids import time_ordered_uuid
 from patroon.identity import moves
 from patroon.identity.blocking import candidate_records, digests, records_of_persons
+from patroon.identity.context_links import relink_around
 from patroon.identity.linkage import plaintext_row
 from patroon.identity.models import BlockingKey, IdentityRecord, Person
 from patroon.identity.regroup import any_conflict, assign_persons, cluster
@@ -49,6 +50,7 @@ class PersonMention:
     source_reference: str
     identifiers: dict
     position: int = 0
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,11 @@ class LinkageResolver:
         # Later mentions may have moved earlier ones (a merge or a split).
         person_ids = [batch.person_of[r] for r in record_ids]
         self._write(batch, mentions, record_ids, person_ids, keys, score, now)
+        if score.model is not None:
+            relink_around(record_ids, score.model)
+            stored = IdentityRecord.objects.filter(pk__in=record_ids)
+            final = dict(stored.values_list("id", "person"))
+            person_ids = [final[r] for r in record_ids]
         return Resolution(person_ids, len(set(person_ids) & batch.new_persons), record_ids)
 
     def _link(self, batch: _Batch, score: Scorer, record_id, row, record_keys, stored) -> None:
@@ -246,6 +253,7 @@ def insert_records(records: Iterable[tuple[uuid.UUID, uuid.UUID, PersonMention, 
             "organisation_code",
             "source_reference",
             "position",
+            "role",
             "identifiers",
             "created_at",
         ],
@@ -256,6 +264,7 @@ def insert_records(records: Iterable[tuple[uuid.UUID, uuid.UUID, PersonMention, 
                 m.organisation_code,
                 m.source_reference,
                 m.position,
+                m.role,
                 encrypt(json.dumps(m.identifiers, separators=(",", ":")), IDENTIFIERS_PURPOSE),
                 at,
             )

@@ -17,9 +17,10 @@ from patroon.accounts.permissions import Capability
 from patroon.audit.services import record
 from patroon.db.bulk import insert_rows
 from patroon.db.transactions import atomic_everywhere
-from patroon.identity import moves
+from patroon.identity import context_links, moves
 from patroon.identity.blocking import digests
 from patroon.identity.linkage import clusters, plaintext_source, predict, train
+from patroon.identity.linkage.context import Mention
 from patroon.identity.models import (
     BlockingKey,
     IdentityRecord,
@@ -27,7 +28,7 @@ from patroon.identity.models import (
     PersonChange,
     ReviewItem,
 )
-from patroon.identity.regroup import assign_persons, subset, unambiguous
+from patroon.identity.regroup import subset, unambiguous
 from patroon.identity.resolution import IDENTIFIERS_PURPOSE
 from patroon.identity.reviews import REVIEW_REASON_PURPOSE, open_reviews
 from patroon.identity.scoring import scorer
@@ -48,15 +49,20 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _all_records(progress: Callable[[int], None] | None = None):
-    """(record ids, person ids, identifiers dicts) of the whole vault, decrypted in memory."""
+def _all_records(progress: Callable[[int], None] | None = None, mentions: dict | None = None):
+    """(record ids, person ids, identifiers dicts) of the whole vault, decrypted in memory;
+    fills ``mentions`` (record id -> signal and role) if given."""
     decrypt = cipher().decrypt
     ids, persons, identifiers = [], [], []
-    rows = IdentityRecord.objects.order_by("id").values_list("id", "person_id", "identifiers")
-    for rid, pid, blob in rows.iterator(chunk_size=READ_CHUNK):
+    rows = IdentityRecord.objects.order_by("id").values_list(
+        "id", "person_id", "identifiers", "organisation_code", "source_reference", "role"
+    )
+    for rid, pid, blob, code, ref, role in rows.iterator(chunk_size=READ_CHUNK):
         ids.append(rid)
         persons.append(pid)
         identifiers.append(json.loads(decrypt(blob, IDENTIFIERS_PURPOSE)))
+        if mentions is not None:
+            mentions[rid] = Mention((code, ref), role)
         if progress and len(ids) % READ_CHUNK == 0:
             progress(READ_CHUNK)
     return ids, persons, identifiers
@@ -108,12 +114,13 @@ def rebuild(actor: Actor, progress=None) -> RebuildResult:
     active = scorer()
     if active.model is None:
         raise ValueError("no trained linkage model: run `patroon link train` first")
-    ids, persons, identifiers = _all_records(progress)
+    mentions: dict = {}
+    ids, persons, identifiers = _all_records(progress, mentions)
     source = plaintext_source(identifiers, ids)
     scored = predict(active.model, source)  # all blocked pairs: conflicts matter too
     # The model's frames may carry ids as text; map either form back to the record id.
     by_text = {str(rid): rid for rid in ids} | {rid: rid for rid in ids}
-    rejected = _rejected_pairs()
+    rejected = context_links.rejected_pairs()
     keep = [
         i
         for i in range(len(scored))
@@ -122,33 +129,21 @@ def rebuild(actor: Actor, progress=None) -> RebuildResult:
     kept = subset(scored, keep)
     clustered = clusters(unambiguous(kept), keep_apart=True)
     roots = {by_text[rid]: root for (_, rid), root in clustered.items()}
+    base = {rid: roots.get(rid, rid) for rid in ids}
+    rows = {rid: source.row(i) for i, rid in enumerate(ids)}
+    final, evidence = context_links.decide(active.model, rows, mentions, base, rejected)
     current = dict(zip(ids, persons, strict=True))
-    groups: dict[object, list] = {}
-    for rid in ids:
-        groups.setdefault(roots.get(rid, rid), []).append(rid)
-    target = assign_persons(groups.values(), current)
-    moved: dict[tuple, list] = {}
-    for rid in ids:
-        if target[rid] != current[rid]:
-            moved.setdefault((current[rid], target[rid]), []).append(rid)
     with atomic_everywhere():
-        for (before, after), rids in moved.items():
-            moves.move_records(rids, before, after, kind="rebuild", actor=actor.username, reason="")
+        target = context_links.write_moves(
+            final, evidence, current, kind="rebuild", actor=actor.username
+        )
         reviews = _open_reviews(kept, by_text, target, active)
         _reindex(ids, identifiers)
-        count = sum(len(r) for r in moved.values())
+        count = sum(target[rid] != current[rid] for rid in ids)
         record(actor, "update", "person_links", "all", f"rebuild: {count} records moved")
     return RebuildResult(
-        len(ids), len(groups), count, reviews, round(time.perf_counter() - started, 2)
+        len(ids), len(set(final.values())), count, reviews, round(time.perf_counter() - started, 2)
     )
-
-
-def _rejected_pairs() -> set[tuple]:
-    rows = ReviewItem.objects.filter(status=ReviewItem.Status.REJECTED)
-    pairs = set()
-    for a, b in rows.values_list("record_id", "candidate_id"):
-        pairs.update({(a, b), (b, a)})
-    return pairs
 
 
 def _open_reviews(predictions, by_text, current, active) -> int:

@@ -120,7 +120,9 @@ def store_batch(
 
 def _write(actor, organisation, rows, channel: str, vocabulary_version: str, now) -> None:
     mentions = [
-        PersonMention(organisation.code, item.source_reference, person.identifiers(), position)
+        PersonMention(
+            organisation.code, item.source_reference, person.identifiers(), position, person.role
+        )
         for _, item, _ in rows
         for position, person in enumerate(item.persons)
     ]

@@ -1,0 +1,136 @@
+"""Context linkage in the vault: after intake, and in the batch rebuild.
+
+The rule itself is pure (``identity.linkage.context``); this module feeds it stored records
+and writes what it decides as moves of kind "context", whose encrypted reason is the
+evidence. It decides on base clusters (the model's clusters, before any context link), so
+after intake it re-clusters the persons around the new records — every person connected to
+them through shared signals, where all the rule's inputs lie — the way the rebuild clusters
+everything, and a rebuild then agrees with intake.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+
+from django.db.models import Q
+
+from patroon.identity import moves
+from patroon.identity.linkage import TrainedModel, plaintext_row
+from patroon.identity.linkage.context import ContextLink, Mention, apply, context_links
+from patroon.identity.models import IdentityRecord, ReviewItem
+from patroon.identity.regroup import assign_persons, cluster
+from patroon.security.keys import cipher
+
+CHUNK = 500
+#: Persons connected through shared signals are re-decided together, up to this many
+#: records; beyond it the rest of a (very large) web of signals is left as it is.
+MAX_RECORDS = 5000
+
+
+def decide(
+    model: TrainedModel,
+    rows: Mapping,
+    mentions: Mapping,
+    base: Mapping,
+    rejected: set,
+) -> tuple[dict, dict[object, list[ContextLink]]]:
+    """Record id -> final cluster root, and the applied links per final cluster root."""
+    links, _ = context_links(model, rows, mentions, base, rejected=rejected)
+    final, applied = apply(model, rows, base, links, rejected)
+    evidence: dict[object, list[ContextLink]] = {}
+    for link in applied:
+        evidence.setdefault(final[link.record], []).append(link)
+    return final, evidence
+
+
+def reason(links: Iterable[ContextLink]) -> str:
+    return "context linkage: " + " | ".join(link.explain() for link in links)
+
+
+def write_moves(
+    final: Mapping,
+    evidence: Mapping[object, list[ContextLink]],
+    current: Mapping,
+    *,
+    kind: str,
+    actor: str,
+) -> dict:
+    """Give every final cluster a person (``assign_persons``) and move records to it; a move
+    into a cluster joined by context links is of kind "context", its reason the evidence."""
+    groups: dict = {}
+    for rid, root in final.items():
+        groups.setdefault(root, []).append(rid)
+    target = assign_persons(groups.values(), current)
+    moved: dict[tuple, list] = {}
+    for rid, person in target.items():
+        if person != current[rid]:
+            moved.setdefault((current[rid], person, final[rid]), []).append(rid)
+    for (before, after, root), rids in sorted(moved.items(), key=lambda m: str(m[0])):
+        links = evidence.get(root)
+        moves.move_records(
+            rids,
+            before,
+            after,
+            kind="context" if links else kind,
+            actor=actor,
+            reason=reason(links) if links else "",
+        )
+    return target
+
+
+def relink_around(record_ids: Iterable[uuid.UUID], model: TrainedModel) -> None:
+    """Re-decide the context links of the persons connected to these records by signals."""
+    from patroon.identity.resolution import IDENTIFIERS_PURPOSE
+
+    fields = ("id", "person_id", "organisation_code", "source_reference", "role")
+    seen_persons: set = set()
+    seen_signals: set = set()
+    found: dict[uuid.UUID, tuple] = {}
+    persons = set(
+        IdentityRecord.objects.filter(pk__in=list(record_ids)).values_list("person_id", flat=True)
+    )
+    while persons and len(found) < MAX_RECORDS:
+        seen_persons |= persons
+        batch = _query(fields, "person_id__in", list(persons))
+        found.update((r[0], r) for r in batch)
+        signals = {(r[2], r[3]) for r in batch} - seen_signals
+        seen_signals |= signals
+        refs = list({ref for _, ref in signals})
+        named = [r for r in _query(fields, "source_reference__in", refs) if (r[2], r[3]) in signals]
+        found.update((r[0], r) for r in named)
+        persons = {r[1] for r in named} - seen_persons
+    if len({(r[2], r[3]) for r in found.values()}) == len(found):
+        return  # every signal names one person: no context to use
+    decrypt = cipher().decrypt
+    rows, mentions, current = {}, {}, {}
+    for rid, person, code, ref, role, blob in _query(
+        (*fields, "identifiers"), "pk__in", sorted(found)
+    ):
+        rows[rid] = plaintext_row(json.loads(decrypt(blob, IDENTIFIERS_PURPOSE)))
+        mentions[rid] = Mention((code, ref), role)
+        current[rid] = person
+    rejected = rejected_pairs(rows)
+    final, evidence = decide(model, rows, mentions, cluster(model, rows), rejected)
+    write_moves(final, evidence, current, kind="link", actor="linkage")
+
+
+def rejected_pairs(records: Iterable | None = None) -> set[tuple]:
+    """Record pairs the link reviewer rejected (both orders), among ``records`` if given."""
+    items = ReviewItem.objects.filter(status=ReviewItem.Status.REJECTED)
+    if records is not None:
+        records = list(records)
+        items = items.filter(Q(record_id__in=records) | Q(candidate_id__in=records))
+    pairs = set()
+    for a, b in items.values_list("record_id", "candidate_id"):
+        pairs.update({(a, b), (b, a)})
+    return pairs
+
+
+def _query(fields: tuple, lookup: str, values: list) -> list[tuple]:
+    out = []
+    for i in range(0, len(values), CHUNK):
+        rows = IdentityRecord.objects.filter(**{lookup: values[i : i + CHUNK]})
+        out.extend(rows.values_list(*fields))
+    return out
