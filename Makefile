@@ -11,7 +11,10 @@ DEMO_YEARS ?= 4
 DEMO_SEED ?= 2025
 # ASGI (uvicorn): pages over HTTP and the hotline chat over WebSocket. Without REDIS_URL the
 # chat's channel layer lives in memory, so one process; with REDIS_URL several may serve.
+# The one web process also serves the victim devices (/device/v1/); with several, devices go
+# through MQTT and `patroon proximity worker` (docs/proximity.md).
 WEB_WORKERS ?= $(if $(REDIS_URL),2,1)
+DEVICE_HTTP := $(if $(filter 1,$(WEB_WORKERS)),web,off)
 
 .PHONY: install run test test-sqlite test-vault test-postgres lint fmt messages openapi clean
 
@@ -31,13 +34,15 @@ run: install
 	@# The demo world was linked on exact rules until a model exists: train one, re-link.
 	PATROON_HTTPS=0 $(BIN)/patroon link train --if-untrained && PATROON_HTTPS=0 $(BIN)/patroon link rebuild
 	PATROON_HTTPS=0 $(BIN)/patroon cases demo
+	PATROON_HTTPS=0 $(BIN)/patroon proximity demo
 	PATROON_HTTPS=0 $(BIN)/patroon manage collectstatic --noinput --verbosity 0
 	@echo "Patroon runs on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the task worker)"
 	@PATROON_HTTPS=0 $(BIN)/patroon manage db_worker --queue-name default & worker=$$!; \
 	PATROON_HTTPS=0 $(BIN)/patroon patterns sweep --every 300 >/dev/null & sweeper=$$!; \
 	PATROON_HTTPS=0 $(BIN)/patroon cases remind --every 300 >/dev/null & reminder=$$!; \
-	trap "kill $$worker $$sweeper $$reminder 2>/dev/null" EXIT INT TERM; \
-	PATROON_HTTPS=0 $(BIN)/uvicorn patroon.asgi:application --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) --no-access-log --log-level warning
+	PATROON_HTTPS=0 $(BIN)/patroon proximity escalate --every 5 >/dev/null & escalator=$$!; \
+	trap "kill $$worker $$sweeper $$reminder $$escalator 2>/dev/null" EXIT INT TERM; \
+	PATROON_HTTPS=0 PATROON_DEVICE_HTTP=$(DEVICE_HTTP) $(BIN)/uvicorn patroon.asgi:application --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) --no-access-log --log-level warning
 
 test: install lint
 	@$(MAKE) --no-print-directory test-sqlite

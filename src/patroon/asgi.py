@@ -1,4 +1,5 @@
-"""ASGI entry point: Django's pages over HTTP and the hotline's live chat over WebSocket.
+"""ASGI entry point: Django's pages over HTTP, the hotline's live chat over WebSocket and the
+victim devices' endpoint (``/device/v1/``, see ``proximity/device_http.py``).
 
 ``make run`` serves this with uvicorn. With REDIS_URL set the chat's channel layer is Redis,
 so several worker processes can serve it; without it one process keeps the layer in memory.
@@ -17,8 +18,9 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path  # noqa: E402
 
 from patroon.hotline.consumers import ChatConsumer  # noqa: E402
+from patroon.proximity.device_http import DeviceEndpoint  # noqa: E402
 
-application = ProtocolTypeRouter(
+site = ProtocolTypeRouter(
     {
         "http": django_application,
         "websocket": AllowedHostsOriginValidator(
@@ -26,3 +28,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Devices are served in this process, which then owns every partition: one web process (the
+# embedded default). With several web processes, devices use MQTT (``patroon proximity worker``)
+# and PATROON_DEVICE_HTTP=off here.
+application = site if os.environ.get("PATROON_DEVICE_HTTP") == "off" else DeviceEndpoint(site)

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from patroon.cases.cli import cases_app, retention_app
+from patroon.proximity.cli import proximity_app
 from patroon.registry.cli import registry_app
 from patroon.risk.cli import risk_app
 from patroon.security.cli import keys_app
@@ -39,6 +40,7 @@ for sub, name in (
     (cases_app, "cases"),
     (retention_app, "retention"),
     (registry_app, "registry"),
+    (proximity_app, "proximity"),
     (link_app, "link"),
     (import_app, "import"),
     (audit_app, "audit"),
@@ -569,6 +571,26 @@ def bench_hotline(
     from patroon.bench.hotline import run
 
     typer.echo(json.dumps(run(sessions, messages, spread, drop_share, rate, seconds, workers)))
+
+
+@bench_app.command("proximity")
+def bench_proximity(
+    pairs: int = typer.Option(
+        20000, min=0, help="Pairs over MQTT (2 devices, every 10 s; 0: skip)."
+    ),
+    http_pairs: int = typer.Option(5000, min=0, help="Pairs sending over HTTPS (0: skip)."),
+    seconds: float = typer.Option(90.0, min=30, help="Seconds of real time per transport."),
+    seed: int = typer.Option(11),
+    port: int = typer.Option(8771, help="Port for the device endpoint."),
+    connections: int = typer.Option(32, min=1, help="Kept-alive HTTP connections."),
+    workers: int = typer.Option(2, min=1, help="Engine worker processes (partitions split)."),
+) -> None:
+    """Victim devices at national scale: positions/s over MQTT and HTTPS, stored before the
+    receipt, ping-to-alarm latency, breach recall and motorway false alarms."""
+    _bench_setup()
+    from patroon.bench.proximity import run
+
+    typer.echo(json.dumps(run(pairs, http_pairs, seconds, seed, port, connections, workers)))
 
 
 @bench_app.command("risk")

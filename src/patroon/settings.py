@@ -35,6 +35,10 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or read_or_create(
 )
 PATROON_KEYRING_FILE = os.environ.get("PATROON_KEYRING_FILE", str(SECRETS_DIR / "keyring.json"))
 PATROON_HMAC_KEY_FILE = os.environ.get("PATROON_HMAC_KEY_FILE", str(SECRETS_DIR / "hmac.key"))
+# Ed25519 key that signs evidence exports of the victim-device log (proximity/evidence.py).
+PATROON_EVIDENCE_KEY_FILE = os.environ.get(
+    "PATROON_EVIDENCE_KEY_FILE", str(SECRETS_DIR / "evidence-signing.key")
+)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [

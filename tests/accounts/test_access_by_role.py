@@ -128,6 +128,11 @@ COVERED = {
     "hotline-conversation-signal",
     "hotline-conversation-forward",
     "hotline-conversation-close",
+    # tests/proximity/test_console.py covers these (monitoring operator, professional):
+    "proximity-console",
+    "proximity-stream",
+    "proximity-act",
+    "proximity-pair",
 }
 
 

@@ -90,6 +90,40 @@ def test_hysteresis_re_arms_only_beyond_the_margin():
     assert "hysteresis" in outcomes[4].suppressions[0].reason
 
 
+def test_the_report_rate_returns_to_normal_once_the_wearer_is_clearly_away():
+    eng = engine()
+    outcomes = feed(
+        eng,
+        ping(VICTIM, 0),
+        ping(WEARER, 10, north_m=900),
+        ping(WEARER, 20, north_m=900),  # fires: every device to 15 s
+        ping(WEARER, 35, north_m=1100),  # out, but not re-armed: stays fast
+        ping(WEARER, 50, north_m=1400),  # clearly away: back to the normal rate
+        ping(WEARER, 65, north_m=1500),
+    )
+    assert {c.report_interval_seconds for c in outcomes[2].commands} == {15}
+    assert outcomes[3].commands == []
+    assert {(c.device, c.report_interval_seconds) for c in outcomes[4].commands} == {
+        (WEARER, 60),
+        (VICTIM, 60),
+    }
+    assert outcomes[5].commands == []
+
+
+def test_a_latched_tamper_keeps_the_alarm_rate():
+    eng = engine()
+    outcomes = feed(
+        eng,
+        ping(VICTIM, 0),
+        ping(WEARER, 10, north_m=5000, strap_ok=False),
+        ping(WEARER, 25, north_m=5000, strap_ok=False),
+        ping(WEARER, 40, north_m=5000),
+    )
+    assert {c.report_interval_seconds for c in outcomes[1].commands} == {15}
+    assert outcomes[2].commands == []
+    assert {c.report_interval_seconds for c in outcomes[3].commands} == {60}
+
+
 def test_out_of_order_ping_is_flagged_and_does_not_move_the_state_back():
     eng = engine()
     feed(eng, ping(VICTIM, 0), ping(WEARER, 100, north_m=5000))

@@ -153,6 +153,33 @@ def _hotline() -> None:
     services.hand_over(operator, submitted.conversation.pk, "Terugbellen na de dienst.")
 
 
+def _device_log(org) -> None:
+    """A device pair with a zone, a stored position and an operator's note on an alarm."""
+    from datetime import UTC, datetime
+
+    from patroon.accounts.actor import SYSTEM
+    from patroon.proximity import services
+    from patroon.proximity.ingest import Incoming, Ingestor
+    from patroon.proximity.models import Alarm
+
+    paired = services.pair_devices(
+        SYSTEM, perpetrator_device="AM-R", victim_devices=["VD-R"], measure=None, simulated=True
+    )
+    services.add_zone(
+        SYSTEM,
+        paired.pair,
+        name="home",
+        kind="home",
+        geometry={"center": [52.1, 5.1], "radius_m": 200},
+        schedule=[],
+    )
+    now = datetime.now(UTC)
+    panic = {"msg": 1, "t": now.timestamp(), "lat": 52.0, "lon": 5.0, "panic": True}
+    Ingestor().accept([Incoming("VD-R", panic, "http", now)])
+    operator = factories.actor(["monitoring_operator"], org)
+    services.act_on_alarm(operator, Alarm.objects.get().pk, "note", "Slachtoffer gebeld.")
+
+
 @pytest.fixture
 def encrypted(keyring, org):
     actor = factories.actor(["intake"], org)
@@ -164,6 +191,7 @@ def encrypted(keyring, org):
     _case_file(org)
     _register(org)
     _hotline()
+    _device_log(org)
 
 
 def _values() -> dict[str, list[bytes]]:

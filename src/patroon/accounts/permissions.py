@@ -50,6 +50,8 @@ class Capability(StrEnum):
     HOTLINE_FIGURES = "hotline.figures"
     REGISTRY_WRITE = "registry.write"
     REGISTRY_WHO_KNEW = "registry.who_knew"
+    PROXIMITY_MONITOR = "proximity.monitor"
+    PROXIMITY_PAIR = "proximity.pair"
 
 
 ROLE_LABELS: dict[Role, tuple[str, str]] = {
@@ -89,7 +91,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         _RECORDING | _ALERTS | _RISK | _CASES | {Capability.CASE_DIRECT, Capability.DOSSIER_EXPORT}
     ),
     Role.LINK_REVIEWER: frozenset({Capability.IDENTITY_READ, Capability.LINK_REVIEW}),
-    Role.MONITORING_OPERATOR: frozenset(),
+    Role.MONITORING_OPERATOR: frozenset({Capability.PROXIMITY_MONITOR, Capability.PROXIMITY_PAIR}),
     Role.HOTLINE_OPERATOR: frozenset(
         {
             Capability.SIGNAL_CREATE,
@@ -106,6 +108,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.ALERT_ESCALATIONS,
             Capability.RISK_APPROVE,
             Capability.HOTLINE_FIGURES,
+            Capability.PROXIMITY_MONITOR,
         }
         | _ALERTS
     ),

@@ -33,6 +33,7 @@ CONFERENCE_LATE = "conference_late"
 NEW_SIGNAL = "new_signal"
 BREACH = "breach"
 AFTERCARE_DUE = "aftercare_due"
+DEVICE_ALARM = "device_alarm"
 
 MESSAGES = {
     ASSIGNED: _("You were added to the team of case %(case)s."),
@@ -47,6 +48,7 @@ MESSAGES = {
     NEW_SIGNAL: _("A new signal arrived on case %(case)s."),
     BREACH: _("A protective measure in case %(case)s was breached."),
     AFTERCARE_DUE: _("An aftercare check-in for case %(case)s is due."),
+    DEVICE_ALARM: _("A victim-device alarm in case %(case)s was not answered in time."),
 }
 
 

@@ -28,6 +28,8 @@ PASS_THROUGH = frozenset(
         "SmallIntegerField",
         "AutoField",
         "BigAutoField",
+        # bytes go to sqlite3 and to psycopg's COPY as they are.
+        "BinaryField",
     }
 )
 

@@ -55,8 +55,10 @@ class PairConfig:
     future_tolerance_seconds: float
     stale_after_seconds: float
     max_speed_kmh: float
+    speed_accuracy_factor: float
     signal_loss_minutes: dict[str, float]
     alarm_report_seconds: int
+    normal_report_seconds: int
     alarm_priority: dict[str, int]
     policy_version: str
     zones: tuple[Zone, ...] = ()
@@ -66,7 +68,7 @@ class PairConfig:
         """A pair with the policy file's defaults; ``overrides`` are this pair's own values."""
         values = vars(policy_file.load()).copy()
         values["policy_version"] = values.pop("version")
-        values.pop("normal_report_seconds")
+        values.pop("escalate_after_seconds")
         return cls(perpetrator=perpetrator, victims=tuple(victims), **values | overrides)
 
     def device_type(self, device: str) -> str:
@@ -117,6 +119,7 @@ class PairEngine:
         self.lost: set[str] = set()
         self.raised: set[tuple[str, str]] = set()  # (kind, device) of latched sensor alarms
         self.trackers: dict[tuple[str, str], Tracker] = {}
+        self.fast = False  # the devices were told to report at the alarm rate
 
     # -- input -----------------------------------------------------------------------------
 
@@ -152,6 +155,20 @@ class PairEngine:
         self._proximity(ping, outcome)
         if ping.device == self.config.perpetrator:
             self._zones(ping, outcome)
+        self._calm_down(outcome)
+        return outcome
+
+    def on_heartbeat(self, beat: Ping, now: datetime) -> Outcome:
+        """A sign of life without a position: the device is heard and its sensors count;
+        ``beat.lat``/``beat.lon`` are ignored."""
+        outcome = Outcome()
+        if beat.device not in self.last_heard:
+            raise ValueError(f"device {beat.device!r} is not part of this pair")
+        self.last_heard[beat.device] = max(self.last_heard[beat.device], now)
+        self.lost.discard(beat.device)
+        if beat.panic:
+            self._raise(outcome, "panic", beat.device, beat.time, {})
+        self._sensors(beat, outcome)
         return outcome
 
     def on_tick(self, now: datetime) -> Outcome:
@@ -188,7 +205,8 @@ class PairEngine:
     def _too_fast(self, earlier: Ping, later: Ping) -> bool:
         seconds = (later.time - earlier.time).total_seconds()
         metres = haversine_m(earlier.lat, earlier.lon, later.lat, later.lon)
-        metres = max(0.0, metres - earlier.accuracy_m - later.accuracy_m)
+        slack = self.config.speed_accuracy_factor * (earlier.accuracy_m + later.accuracy_m)
+        metres = max(0.0, metres - slack)
         return seconds <= 0 or metres / seconds * 3.6 > self.config.max_speed_kmh
 
     def _sensors(self, ping: Ping, outcome: Outcome) -> None:
@@ -279,7 +297,19 @@ class PairEngine:
         if kind not in NO_RATE_RAISE:
             self._raise_rate(outcome)
 
+    def _calm_down(self, outcome: Outcome) -> None:
+        """Back to the normal rate once nothing is pending, inside or latched: the alarm
+        rate drains batteries and quadruples the traffic."""
+        if not self.fast or outcome.commands or self.raised:
+            return
+        if any(t.pending_since is not None or t.fired for t in self.trackers.values()):
+            return
+        self.fast = False
+        for target in (self.config.perpetrator, *self.config.victims):
+            outcome.commands.append(Command(target, self.config.normal_report_seconds))
+
     def _raise_rate(self, outcome: Outcome) -> None:
+        self.fast = True
         for target in (self.config.perpetrator, *self.config.victims):
             command = Command(target, self.config.alarm_report_seconds)
             if command not in outcome.commands:

@@ -41,10 +41,12 @@ class Policy:
     future_tolerance_seconds: float
     stale_after_seconds: float
     max_speed_kmh: float
+    speed_accuracy_factor: float
     signal_loss_minutes: dict[str, float]
     normal_report_seconds: int
     alarm_report_seconds: int
     alarm_priority: dict[str, int]
+    escalate_after_seconds: float
 
 
 def _number(data: dict, name: str, minimum: float = 0.0, path: str = "") -> float:
@@ -78,6 +80,7 @@ def parse(data: dict) -> Policy:
         future_tolerance_seconds=_number(data, "future_tolerance_seconds"),
         stale_after_seconds=_number(data, "stale_after_seconds", minimum=1),
         max_speed_kmh=_number(data, "max_speed_kmh", minimum=1),
+        speed_accuracy_factor=_number(data, "speed_accuracy_factor"),
         signal_loss_minutes=_mapping(data, "signal_loss_minutes", DEVICE_TYPES),
         normal_report_seconds=int(intervals["normal"]),
         alarm_report_seconds=int(intervals["alarm"]),
@@ -85,6 +88,7 @@ def parse(data: dict) -> Policy:
             kind: int(value)
             for kind, value in _mapping(data, "alarm_priority", ALARM_KINDS).items()
         },
+        escalate_after_seconds=_number(data, "escalate_after_seconds", minimum=1),
     )
     if policy.inner_radius_m >= policy.alert_radius_m:
         raise PolicyError("proximity policy: 'inner_radius_m' must be below 'alert_radius_m'")

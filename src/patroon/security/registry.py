@@ -20,6 +20,7 @@ from patroon.identity.moves import REASON_PURPOSE
 from patroon.identity.resolution import IDENTIFIERS_PURPOSE
 from patroon.identity.reviews import REVIEW_REASON_PURPOSE
 from patroon.patterns.services import NOTE_PURPOSE
+from patroon.proximity import store as proximity_store
 from patroon.registry.services import RESTRICTED_PURPOSE as REGISTRY_RESTRICTED_PURPOSE
 from patroon.risk.services import REASON_PURPOSE as RISK_REASON_PURPOSE
 from patroon.signals.store import NARRATIVE_PURPOSE
@@ -50,6 +51,9 @@ ENCRYPTED_COLUMNS = (
     EncryptedColumn("hotline.Message", "body", HOTLINE_MESSAGE_PURPOSE),
     EncryptedColumn("hotline.Handover", "note", HOTLINE_HANDOVER_PURPOSE),
     EncryptedColumn("registry.Victim", "restricted", REGISTRY_RESTRICTED_PURPOSE),
+    EncryptedColumn("proximity.Ping", "position", proximity_store.POSITION_PURPOSE),
+    EncryptedColumn("proximity.Zone", "geometry", proximity_store.GEOMETRY_PURPOSE),
+    EncryptedColumn("proximity.OperatorAction", "note", proximity_store.NOTE_PURPOSE),
     *(
         EncryptedColumn(
             f"cases.{column.split('.')[0]}", column.split(".")[1], cases_services.purpose(column)

@@ -21,6 +21,7 @@ def navigation(request) -> dict:
             "nav_unread": _unread(actor),
             "nav_can_review": actor.can(Capability.LINK_REVIEW),
             "nav_can_hotline": actor.can(Capability.HOTLINE_OPERATE),
+            "nav_can_monitor": actor.can(Capability.PROXIMITY_MONITOR),
             "nav_can_risk": actor.can(Capability.RISK_ASSESS) or actor.can(Capability.RISK_APPROVE),
             "nav_can_registry": actor.can(Capability.REGISTRY_WRITE)
             or actor.can(Capability.AGGREGATES_READ),

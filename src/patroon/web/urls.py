@@ -6,6 +6,7 @@ from patroon.web import (
     case_views,
     hotline_views,
     link_views,
+    proximity_views,
     registry_views,
     risk_views,
     views,
@@ -87,6 +88,11 @@ urlpatterns = [
         registry_views.registry_who_knew,
         name="registry-who-knew",
     ),
+    # The monitoring console (meldkamer) for victim-device alarms.
+    path("meldkamer/", proximity_views.console, name="proximity-console"),
+    path("meldkamer/stream/", proximity_views.stream, name="proximity-stream"),
+    path("meldkamer/alarmen/<int:alarm_id>/", proximity_views.act, name="proximity-act"),
+    path("meldkamer/paren/<uuid:pair_id>/", proximity_views.pair, name="proximity-pair"),
     path("language/", set_language, name="set-language"),
     path("health/", views.health, name="health"),
 ]

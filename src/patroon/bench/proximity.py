@@ -1,0 +1,407 @@
+"""``patroon bench proximity``: the victim-device pipeline under national load.
+
+A simulated world (replayed real GPS traces with injected approaches, zone breaches, tampers and
+a motorway passing per scenario pair) of N pairs, every device reporting every 10 s, is played
+in real time against real processes on this machine:
+
+* **MQTT**: the engine worker (``patroon proximity worker``) in its own process, Mosquitto in
+  between, this process as the devices. Every fifth 5-second stretch the devices' messages are
+  held back and then sent together with the live ones: bursts of twice the rate.
+* **HTTPS**: the device endpoint under uvicorn, devices posting one message per request from a
+  pool of kept-alive connections.
+
+A message counts as stored when its receipt arrives (the worker sends it after the commit);
+latency is from the device's send to that receipt. An alarm's latency is that of the ping that
+raised it. The database is read afterwards: every sent message must be there exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import uvloop
+
+from patroon.bench.common import machine
+
+INTERVAL_S = 10
+BURST_EVERY_S = 25
+BURST_HOLD_S = 5
+
+
+def _percentiles(values: list[float]) -> dict:
+    if not values:
+        return {"n": 0}
+    data = np.array(values) * 1000
+    return {
+        "n": len(values),
+        "p50_ms": round(float(np.percentile(data, 50)), 1),
+        "p95_ms": round(float(np.percentile(data, 95)), 1),
+        "p99_ms": round(float(np.percentile(data, 99)), 1),
+        "max_ms": round(float(data.max()), 1),
+    }
+
+
+def _sustained(times: list[float], window: float = 60.0) -> float:
+    """The lowest count in any full ``window`` of seconds, per second."""
+    if not times:
+        return 0.0
+    ordered = np.sort(np.array(times))
+    start, end = ordered[0], ordered[-1]
+    if end - start < window:
+        return round(len(ordered) / max(end - start, 1e-9), 1)
+    lows = [
+        np.searchsorted(ordered, t + window) - np.searchsorted(ordered, t)
+        for t in np.arange(start, end - window, 1.0)
+    ]
+    return round(min(lows) / window, 1)
+
+
+def _world(pairs: int, seed: int, seconds: float):
+    """Built for a start of now; ``_play`` shifts every time to when the playing begins."""
+    from patroon.proximity.simulation import build_world, default_traces_dir
+
+    start = datetime.now(UTC).replace(microsecond=0)
+    return build_world(pairs, seed, start, seconds / 60, default_traces_dir(), INTERVAL_S)
+
+
+def _release_offset(offset: float) -> float:
+    """Seconds after the world's start at which a ping taken at ``offset`` is sent."""
+    phase = offset % BURST_EVERY_S
+    held = BURST_EVERY_S - 2 * BURST_HOLD_S <= phase < BURST_EVERY_S - BURST_HOLD_S
+    return offset + BURST_HOLD_S if held else offset
+
+
+def _schedule(world) -> list[tuple[float, str, dict]]:
+    """(send offset, device, message) for the whole run, in send order."""
+    from patroon.proximity.simulate import device_message
+
+    numbers: Counter = Counter()
+    plan = []
+    for kind, item in world.events():
+        if kind != "ping":
+            continue
+        numbers[item.device] += 1
+        offset = (item.time - world.start).total_seconds()
+        plan.append(
+            (_release_offset(offset), item.device, device_message(item, numbers[item.device]))
+        )
+    plan.sort(key=lambda entry: entry[0])
+    return plan
+
+
+def _play(world, plan, send) -> float:
+    """Sends each message at its moment from now on (in 5 ms steps), with its device time
+    moved by as much as the world's start; returns that shift in seconds."""
+    began = time.time()
+    shift = began - world.start.timestamp()
+    index = 0
+    while index < len(plan):
+        now = time.time() - began
+        while index < len(plan) and plan[index][0] <= now:
+            _, device, message = plan[index]
+            message["t"] += shift
+            send(device, message)
+            index += 1
+        time.sleep(0.005)
+    return shift
+
+
+def _env() -> dict:
+    return dict(os.environ, PATROON_HTTPS="0")
+
+
+def _patroon() -> str:
+    return str(Path(sys.executable).with_name("patroon"))
+
+
+def _start(command: list[str], ready: str, timeout: float = 120.0) -> subprocess.Popen:
+    process = subprocess.Popen(  # noqa: S603 - our own programs, fixed arguments
+        command, env=_env(), stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        line = process.stderr.readline()
+        if ready in line:
+            threading.Thread(target=process.stderr.read, daemon=True).start()
+            return process
+        if process.poll() is not None:
+            raise RuntimeError(f"{command[0]} stopped: {line}")
+    raise RuntimeError(f"{' '.join(command)} not ready within {timeout} s")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
+    """All simulated devices as two MQTT sessions on one event loop (the lean ``mqtt_wire``
+    client, so that the devices' side costs little of the machine the worker runs on): one
+    publishes every message with QoS 1 at its moment, the other collects the receipts."""
+    from patroon.proximity.mqtt import inbound_topic
+    from patroon.proximity.mqtt_wire import open_session
+
+    sent: dict[tuple[str, int], float] = {}
+    stored: dict[tuple[str, int], float] = {}
+    rejected: Counter = Counter()
+    pushed = Counter()
+
+    def on_receipts(session, messages) -> None:
+        now = time.time()
+        for topic, payload, _ in messages:
+            device = topic.rsplit("/", 1)[-1]
+            document = json.loads(payload)
+            for number in document.get("stored", ()):
+                stored.setdefault((device, number), now)
+            for item in document.get("rejected", ()):
+                rejected[item["error"]] += 1
+            for alarm in document.get("alarms", ()):
+                pushed[alarm["kind"]] += 1
+
+    tag = prefix.split("/")[0]
+    listener = await open_session(
+        "127.0.0.1",
+        1883,
+        f"{tag}-receipts",
+        clean=True,
+        subscribe=f"{prefix}/d/#",
+        on_messages=on_receipts,
+    )
+    sender = await open_session("127.0.0.1", 1883, f"{tag}-devices", clean=True)
+    # Serialised before the clock starts, with every time moved to the moment of playing:
+    # the devices' side should cost the machine as little as possible while it is measured.
+    began = time.time() + 2.0 + len(plan) * 5e-6
+    shift = began - world.start.timestamp()
+    wire = []
+    for offset, device, message in plan:
+        message["t"] += shift
+        topic = inbound_topic(partition[device], device, prefix)
+        wire.append((offset, (device, message["msg"]), (topic, json.dumps(message).encode(), 1)))
+    await asyncio.sleep(max(0.0, began - time.time()))
+    index = 0
+    while index < len(wire):
+        now = time.time()
+        batch = []
+        while index < len(wire) and wire[index][0] <= now - began:
+            _, key, packet = wire[index]
+            sent[key] = now
+            batch.append(packet)
+            index += 1
+        sender.publish_many(batch)
+        await asyncio.sleep(0.005)
+    played = time.time() - began
+    deadline = time.time() + 60
+    while len(stored) + sum(rejected.values()) < len(sent) and time.time() < deadline:
+        await asyncio.sleep(0.2)
+    sender.disconnect()
+    listener.disconnect()
+    return {
+        "sent": sent,
+        "stored": stored,
+        "rejected": rejected,
+        "pushed": pushed,
+        "played": played,
+        "shift": shift,
+    }
+
+
+def _mqtt_phase(world, secrets: dict, workers: int) -> dict:
+    from patroon.proximity.mqtt import drop_sessions
+    from patroon.proximity.store import PARTITIONS
+
+    tag = uuid.uuid4().hex[:8]
+    prefix = f"patroon-bench-{tag}/v1"
+    names = [f"bench-{tag}-{index}" for index in range(workers)]
+    processes = [
+        _start(
+            [_patroon(), "proximity", "worker", "--name", name, "--prefix", prefix]
+            + ["--partitions", f"{index}/{workers}"],
+            '"ready": true',
+        )
+        for index, name in enumerate(names)
+    ]
+    partition = {device: part for device, (_, part) in secrets.items()}
+    plan = _schedule(world)
+    run = uvloop.run(_devices_over_mqtt(world, plan, prefix, partition))
+    for process, name in zip(processes, names, strict=True):
+        _stop(process)
+        drop_sessions(name, range(PARTITIONS))
+    sent, stored, played = run["sent"], run["stored"], run["played"]
+    latencies = {key: stored[key] - sent[key] for key in stored if key in sent}
+    return {
+        "sent": len(sent),
+        "receipts": len(stored),
+        "rejected": dict(run["rejected"]),
+        "seconds": round(played, 1),
+        "offered_per_s": round(len(sent) / played, 1),
+        "offered_per_s_lowest_60s": _sustained(list(sent.values())),
+        "stored_per_s_lowest_60s": _sustained(list(stored.values())),
+        "store_latency": _percentiles(list(latencies.values())),
+        "alarms_pushed_to_victim_devices": sum(run["pushed"].values()),
+        "_latencies": latencies,
+        "_shift": run["shift"],
+    }
+
+
+def _http_phase(world, secrets: dict, port: int, connections: int) -> dict:
+    server = _start(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "patroon.proximity.device_asgi:application",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "info",
+        ],
+        "Uvicorn running",
+    )
+    sent, stored, errors = {}, {}, Counter()
+    work: queue.Queue = queue.Queue()
+
+    def client_loop():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            job = work.get()
+            if job is None:
+                return
+            device, message = job
+            body = json.dumps(message)
+            headers = {
+                "Authorization": f"Device {device}:{secrets[device][0]}",
+                "Content-Type": "application/json",
+            }
+            began = time.time()
+            try:
+                connection.request("POST", "/device/v1/messages", body, headers)
+                response = connection.getresponse()
+                answer = json.loads(response.read())
+            except (OSError, http.client.HTTPException) as exc:
+                errors[type(exc).__name__] += 1
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            if response.status != 200:
+                errors[str(response.status)] += 1
+                continue
+            for receipt in answer["receipts"]:
+                if receipt["status"] in ("stored", "duplicate"):
+                    stored[(device, receipt["msg"])] = time.time()
+            sent[(device, message["msg"])] = began
+
+    threads = [threading.Thread(target=client_loop, daemon=True) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    plan = _schedule(world)
+    began = time.time()
+    shift = _play(world, plan, lambda device, message: work.put((device, message)))
+    for _ in threads:
+        work.put(None)
+    for thread in threads:
+        thread.join(60)
+    played = time.time() - began
+    _stop(server)
+    latencies = {key: stored[key] - sent[key] for key in stored if key in sent}
+    return {
+        "sent": len(plan),
+        "stored_confirmed": len(stored),
+        "errors": dict(errors),
+        "seconds": round(played, 1),
+        "offered_per_s": round(len(plan) / played, 1),
+        "stored_per_s_lowest_60s": _sustained(list(stored.values())),
+        "request_latency": _percentiles(list(latencies.values())),
+        "_latencies": latencies,
+        "_shift": shift,
+    }
+
+
+def _evidence(world, phase: dict, transport: str) -> dict:
+    """What the database holds for this phase, checked against what was sent."""
+    from patroon.proximity.models import Alarm, Ping
+    from patroon.proximity.simulate import observed_alarms, score_run
+
+    devices = [d for pair in world.pairs for d in (pair.perpetrator, pair.victim)]
+    rows = Ping.objects.filter(device_id__in=devices, transport=transport)
+    count = rows.count()
+    distinct = rows.values("device_id", "message_id").distinct().count()
+    alarm_rows = list(
+        Alarm.objects.filter(
+            pair__reference__in=[p.id for p in world.pairs], ping_message_id__isnull=False
+        ).values_list("ping_device", "ping_message_id")
+    )
+    latencies = phase.pop("_latencies")
+    shift = timedelta(seconds=phase.pop("_shift"))
+    alarm_latency = [latencies[key] for key in alarm_rows if key in latencies]
+    references = {pair.id: pair.id for pair in world.pairs}
+    alarms = [replace(a, time=a.time - shift) for a in observed_alarms(references)]
+    result = score_run(world, alarms)
+    return {
+        "stored_in_database": count,
+        "stored_twice": count - distinct,
+        "lost": phase["sent"] - count,
+        "alarms": len(alarms),
+        "alarm_latency": _percentiles(alarm_latency),
+        "breach_recall_accurate": result["breach_recall_accurate"],
+        "recall_accurate": result["recall_accurate"],
+        "false_alarms": result["false_alarms"],
+        "motorway_passings": result["motorway_passings"],
+        "alarms_per_passing_max": result["alarms_per_passing_max"],
+    }
+
+
+def run(
+    pairs: int,
+    http_pairs: int,
+    seconds: float,
+    seed: int,
+    port: int,
+    connections: int,
+    workers: int,
+) -> dict:
+    from django.db import connections as databases
+
+    from patroon.proximity.services import simulated_fleet
+    from patroon.proximity.simulate import fleet_from_world
+
+    report: dict = {
+        "benchmark": "proximity",
+        "machine": machine(),
+        "date": datetime.now(UTC).date().isoformat(),
+    }
+    report["database"] = databases["default"].vendor
+    if pairs:
+        world = _world(pairs, seed, seconds)
+        built = time.time()
+        secrets = simulated_fleet(fleet_from_world(world))
+        databases.close_all()
+        report["setup_s"] = round(time.time() - built, 1)
+        mqtt = _mqtt_phase(world, secrets, workers)
+        report["mqtt"] = mqtt | _evidence(world, mqtt, "mqtt")
+    if http_pairs:
+        web = _world(http_pairs, seed + 1, seconds)
+        secrets = simulated_fleet(fleet_from_world(web))
+        databases.close_all()
+        phase = _http_phase(web, secrets, port, connections)
+        report["http"] = phase | _evidence(web, phase, "http")
+    report["pairs"] = {"mqtt": pairs, "http": http_pairs, "report_interval_s": INTERVAL_S}
+    report["engine_workers"] = workers
+    return report

@@ -1,0 +1,106 @@
+"""The HTTPS device endpoint: authenticated per device, stored before the 200, resends
+harmless, problem+json for bad requests, and a victim device learns of an alarm (never the
+wearer's position) in its next answer."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
+
+from patroon.accounts.actor import SYSTEM
+from patroon.proximity import services
+from patroon.proximity.device_http import DeviceEndpoint
+from patroon.proximity.ingest import Ingestor
+from patroon.proximity.models import Delivery, Ping
+from patroon.proximity.pipeline import Pipeline
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def not_here(scope, receive, send):
+    raise AssertionError("the device endpoint passed a device request on")
+
+
+@pytest.fixture
+def endpoint(paired):
+    pipeline = Pipeline(Ingestor()).start()
+    yield DeviceEndpoint(not_here, pipeline_factory=lambda: pipeline)
+    pipeline.stop()
+
+
+@pytest.fixture
+def paired(transactional_db):
+    return services.pair_devices(
+        SYSTEM, perpetrator_device="AM-H", victim_devices=["VD-H"], measure=None, simulated=True
+    )
+
+
+def post(app, device, secret, body, path="/device/v1/messages"):
+    headers = [(b"content-type", b"application/json")]
+    if device:
+        headers.append((b"authorization", f"Device {device}:{secret}".encode()))
+    scope = {"type": "http", "method": "POST", "path": path, "headers": headers}
+
+    async def exchange():
+        talk = ApplicationCommunicator(app, scope)
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        await talk.send_input({"type": "http.request", "body": raw, "more_body": False})
+        start = await talk.receive_output(10)
+        content = await talk.receive_output(10)
+        kind = dict(start["headers"])[b"content-type"].decode()
+        return start["status"], kind, json.loads(content["body"])
+
+    return async_to_sync(exchange)()
+
+
+def at(ago: float) -> float:
+    return datetime.now(UTC).timestamp() - ago
+
+
+def test_a_stored_position_is_confirmed_and_a_resend_is_a_duplicate(endpoint, paired):
+    secret = paired.secrets["VD-H"]
+    body = {"msg": 1, "t": at(0), "lat": 52.0907, "lon": 5.1214, "acc": 6}
+    status, _, document = post(endpoint, "VD-H", secret, body)
+    assert status == 200 and document["receipts"] == [{"msg": 1, "status": "stored"}]
+    assert Ping.objects.filter(device_id="VD-H", transport="http").count() == 1
+    status, _, document = post(endpoint, "VD-H", secret, [body])
+    assert document["receipts"] == [{"msg": 1, "status": "duplicate"}]
+    assert Ping.objects.count() == 1
+
+
+def test_wrong_secret_and_bad_bodies_get_problem_json(endpoint, paired):
+    body = {"msg": 1, "t": at(0), "lat": 52.0, "lon": 5.1}
+    status, kind, problem = post(endpoint, "VD-H", "wrong", body)
+    assert status == 401 and kind == "application/problem+json"
+    status, kind, problem = post(endpoint, None, None, body)
+    assert status == 401 and "Authorization" in problem["detail"]
+    status, _, problem = post(endpoint, "VD-H", paired.secrets["VD-H"], b"{not json")
+    assert status == 400 and problem["title"] == "Body is not JSON"
+    status, _, document = post(endpoint, "VD-H", paired.secrets["VD-H"], {"msg": 1, "t": at(0)})
+    assert status == 200 and document["receipts"][0]["status"] == "rejected"
+    assert "'lat' is required" in document["receipts"][0]["error"]
+    status, _, _ = post(endpoint, "VD-H", paired.secrets["VD-H"], body, path="/device/v1/other")
+    assert status == 404
+    assert not Ping.objects.exists()
+
+
+def test_the_victim_device_learns_of_the_approach_in_its_next_answer(endpoint, paired):
+    victim, wearer = paired.secrets["VD-H"], paired.secrets["AM-H"]
+    post(endpoint, "VD-H", victim, {"msg": 1, "t": at(30), "lat": 52.0907, "lon": 5.1214})
+    near = [
+        {"msg": 1, "t": at(20), "lat": 52.0950, "lon": 5.1300},
+        {"msg": 2, "t": at(5), "lat": 52.0951, "lon": 5.1301},
+    ]
+    _, _, answer = post(endpoint, "AM-H", wearer, near)
+    assert answer["report_interval_seconds"] == 15 and answer["alarms"] == []
+    _, _, answer = post(
+        endpoint, "VD-H", victim, {"msg": 2, "t": at(0), "lat": 52.0907, "lon": 5.1214}
+    )
+    [alarm] = answer["alarms"]
+    assert alarm["kind"] == "approach" and set(alarm) == {"id", "kind", "priority", "time"}
+    ack = {"msg": 3, "type": "ack", "t": at(0), "alarms": [alarm["id"]]}
+    _, _, answer = post(endpoint, "VD-H", victim, ack)
+    assert answer["alarms"] == []
+    assert Delivery.objects.get(target="device:VD-H").status == "delivered"
