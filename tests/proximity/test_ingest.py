@@ -143,3 +143,11 @@ def test_signal_loss_is_raised_on_the_clock_tick(pair, clock):
     [alarm] = Alarm.objects.filter(kind="signal_loss")
     assert alarm.device_id == "AM-1"
     assert ingestor.tick() == 0
+
+
+def test_a_restart_replays_the_log_in_a_few_queries(pair, clock, django_assert_max_num_queries):
+    ingestor = Ingestor(clock=clock)
+    for number in range(1, 21):
+        send(ingestor, "AM-1", message(number, clock.advance(15), *FAR), clock)
+    with django_assert_max_num_queries(8):
+        assert Ingestor(clock=clock).load() == 1

@@ -97,7 +97,9 @@ def _schedule(world) -> list[tuple[float, str, dict]]:
         numbers[item.device] += 1
         offset = (item.time - world.start).total_seconds()
         plan.append(
-            (_release_offset(offset), item.device, device_message(item, numbers[item.device]))
+            # Even numbers: the odd one after each is free for the device's confirmation of
+            # an alarm, so message numbers keep rising as a device's own counter would.
+            (_release_offset(offset), item.device, device_message(item, 2 * numbers[item.device]))
         )
     plan.sort(key=lambda entry: entry[0])
     return plan
@@ -163,17 +165,30 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
     rejected: Counter = Counter()
     pushed = Counter()
 
+    last: dict[str, int] = {}
+    confirmations: list[tuple[str, bytes, int]] = []
+
     def on_receipts(session, messages) -> None:
+        """Receipts, and alarms for victim devices, which confirm them as a device does."""
         now = time.time()
+        session.ack([packet_id for _, _, packet_id in messages if packet_id])
         for topic, payload, _ in messages:
             device = topic.rsplit("/", 1)[-1]
             document = json.loads(payload)
             for number in document.get("stored", ()):
-                stored.setdefault((device, number), now)
+                if number % 2 == 0:  # a position or heartbeat, not a confirmation
+                    stored.setdefault((device, number), now)
             for item in document.get("rejected", ()):
                 rejected[item["error"]] += 1
-            for alarm in document.get("alarms", ()):
+            alarms = document.get("alarms", ())
+            for alarm in alarms:
                 pushed[alarm["kind"]] += 1
+            if alarms and device in last:
+                ack = {"msg": last[device] + 1, "type": "ack", "t": now}
+                ack["alarms"] = [alarm["id"] for alarm in alarms]
+                confirmations.append(
+                    (inbound_topic(partition[device], device, prefix), json.dumps(ack).encode(), 1)
+                )
 
     tag = prefix.split("/")[0]
     listener = await open_session(
@@ -202,8 +217,11 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
         while index < len(wire) and wire[index][0] <= now - began:
             _, key, packet = wire[index]
             sent[key] = now
+            last[key[0]] = key[1]
             batch.append(packet)
             index += 1
+        batch += confirmations
+        confirmations.clear()
         sender.publish_many(batch)
         await asyncio.sleep(0.005)
     played = time.time() - began
@@ -270,6 +288,8 @@ def _http_phase(world, secrets: dict, port: int, connections: int) -> dict:
             "--port",
             str(port),
             "--no-access-log",
+            "--timeout-keep-alive",
+            "75",
             "--log-level",
             "info",
         ],
@@ -291,14 +311,17 @@ def _http_phase(world, secrets: dict, port: int, connections: int) -> dict:
                 "Content-Type": "application/json",
             }
             began = time.time()
-            try:
-                connection.request("POST", "/device/v1/messages", body, headers)
-                response = connection.getresponse()
-                answer = json.loads(response.read())
-            except (OSError, http.client.HTTPException) as exc:
-                errors[type(exc).__name__] += 1
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for _ in range(3):  # as a device does: a message without an answer is sent again
+                try:
+                    connection.request("POST", "/device/v1/messages", body, headers)
+                    response = connection.getresponse()
+                    answer = json.loads(response.read())
+                    break
+                except (OSError, http.client.HTTPException) as exc:
+                    errors[f"{type(exc).__name__} (sent again)"] += 1
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            else:
                 continue
             if response.status != 200:
                 errors[str(response.status)] += 1
@@ -340,8 +363,9 @@ def _evidence(world, phase: dict, transport: str) -> dict:
     from patroon.proximity.simulate import observed_alarms, score_run
 
     devices = [d for pair in world.pairs for d in (pair.perpetrator, pair.victim)]
-    rows = Ping.objects.filter(device_id__in=devices, transport=transport)
+    rows = Ping.objects.filter(device_id__in=devices, transport=transport).exclude(kind="ack")
     count = rows.count()
+    confirmations = Ping.objects.filter(device_id__in=devices, kind="ack").count()
     distinct = rows.values("device_id", "message_id").distinct().count()
     alarm_rows = list(
         Alarm.objects.filter(
@@ -356,6 +380,7 @@ def _evidence(world, phase: dict, transport: str) -> dict:
     result = score_run(world, alarms)
     return {
         "stored_in_database": count,
+        "alarm_confirmations_from_victim_devices": confirmations,
         "stored_twice": count - distinct,
         "lost": phase["sent"] - count,
         "alarms": len(alarms),
@@ -366,6 +391,16 @@ def _evidence(world, phase: dict, transport: str) -> dict:
         "motorway_passings": result["motorway_passings"],
         "alarms_per_passing_max": result["alarms_per_passing_max"],
     }
+
+
+def _retire(world) -> None:
+    """The MQTT fleet ends before the HTTPS one starts: a device endpoint owns every active
+    pair, and would otherwise load and replay the other transport's fleet first."""
+    from patroon.proximity.models import DevicePair
+
+    DevicePair.objects.filter(reference__in=[p.id for p in world.pairs]).update(
+        status=DevicePair.Status.ENDED
+    )
 
 
 def run(
@@ -396,6 +431,7 @@ def run(
         report["setup_s"] = round(time.time() - built, 1)
         mqtt = _mqtt_phase(world, secrets, workers)
         report["mqtt"] = mqtt | _evidence(world, mqtt, "mqtt")
+        _retire(world)
     if http_pairs:
         web = _world(http_pairs, seed + 1, seconds)
         secrets = simulated_fleet(fleet_from_world(web))

@@ -47,6 +47,19 @@ INGEST_ACTOR = Actor(
 # Enough history to rebuild dwell, hysteresis and latched sensor alarms after a restart.
 REPLAY_WINDOW = timedelta(minutes=30)
 UNKNOWN_FOR = timedelta(minutes=1)
+# What a replay reads of each stored ping (one query; a deferred field would cost one per row).
+REPLAYED = (
+    "device",
+    "pair",
+    "kind",
+    "time",
+    "received_at",
+    "position",
+    "battery",
+    "strap_ok",
+    "skin_contact",
+    "panic",
+)
 PING_COLUMNS = (
     "device_id",
     "pair_id",
@@ -168,8 +181,7 @@ class Ingestor:
         history = (
             PingRow.objects.filter(pair_id__in=pair_ids, received_at__gte=since)
             .order_by("received_at", "id")
-            .only("device", "pair", "kind", "time", "received_at", "position", "battery")
-            .only("strap_ok", "skin_contact", "panic")
+            .only(*REPLAYED)
         )
         for row in history.iterator(chunk_size=2000):
             pair = self.pairs.get(row.pair_id)
