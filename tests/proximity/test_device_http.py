@@ -2,11 +2,12 @@
 harmless, problem+json for bad requests, and a victim device learns of an alarm (never the
 wearer's position) in its next answer."""
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 
 from patroon.accounts.actor import SYSTEM
@@ -52,7 +53,9 @@ def post(app, device, secret, body, path="/device/v1/messages"):
         kind = dict(start["headers"])[b"content-type"].decode()
         return start["status"], kind, json.loads(content["body"])
 
-    return async_to_sync(exchange)()
+    # In a thread of its own: another test may leave an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, exchange()).result()
 
 
 def at(ago: float) -> float:

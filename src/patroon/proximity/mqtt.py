@@ -59,7 +59,10 @@ def drop_sessions(name: str, partitions, host: str = "127.0.0.1", port: int = 18
             session = await open_session(host, port, f"{name}-p{partition:02d}", clean=True)
             session.disconnect()
 
-    asyncio.run(forget())
+    # A thread of its own: the caller's thread may already run an event loop.
+    thread = threading.Thread(target=asyncio.run, args=(forget(),))
+    thread.start()
+    thread.join()
 
 
 class MqttWorker:
