@@ -25,6 +25,8 @@ from tests import factories
 from tests.cases.conftest import case, world  # noqa: F401 - fixtures
 from tests.proximity.conftest import T0, message
 
+pytestmark = pytest.mark.django_db
+
 VICTIM_AT = (52.0907, 5.1214)
 
 
@@ -181,6 +183,9 @@ def test_the_pair_page_draws_the_map_without_coordinates_and_its_read_is_audited
 # --- Live updates ---------------------------------------------------------------------------
 
 
+# Closing a streamed response ends the request, which hands the connection back (to the pool,
+# on PostgreSQL): outside a test transaction, as in a real request.
+@pytest.mark.django_db(transaction=True)
 def test_the_stream_sends_a_new_alarm_and_marks_it_delivered(pair, clock, operator_user):
     """Under WSGI (the test client, the browser tests' live server): a plain generator."""
     client = factories.verified_client(operator_user)

@@ -185,7 +185,7 @@ def escalate_due(now: datetime | None = None) -> list[int]:
     escalated = []
     with transaction.atomic():
         due = (
-            Alarm.objects.select_for_update()
+            Alarm.objects.select_for_update(of=("self",))  # not the joined (nullable) rows
             .filter(status=Alarm.Status.OPEN, priority=1, escalated_at__isnull=True)
             .filter(raised_at__lte=now - deadline)
             .select_related("pair__measure__case__director")
