@@ -49,7 +49,6 @@ class Pipeline:
         self.on_tick = on_tick
         self.jobs: queue.Queue[_Job | None] = queue.Queue()
         self.thread = threading.Thread(target=self._run, name="proximity-pipeline", daemon=True)
-        self.committed = 0
         self.ready = threading.Event()
 
     def start(self) -> Pipeline:
@@ -116,7 +115,6 @@ class Pipeline:
             for job in jobs:
                 job.future.set_exception(exc)
             return
-        self.committed += len(items)
         self.ingestor.attach_pending_alarms(items, receipts)
         if self.after_commit is not None:
             self.after_commit(items, receipts)

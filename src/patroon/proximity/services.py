@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from patroon.accounts.access import AccessDenied, NotVisible, require
+from patroon.accounts.access import NotVisible, require
 from patroon.accounts.actor import SYSTEM, Actor
 from patroon.accounts.permissions import Capability
 from patroon.audit.services import record
@@ -217,13 +217,6 @@ def escalate_due(now: datetime | None = None) -> list[int]:
                 )
             escalated.append(alarm.pk)
     return escalated
-
-
-def device_for_secret(device_id: str, secret: str) -> Device:
-    device = Device.objects.filter(id=device_id).select_related("pair").first()
-    if device is None or not secrets.compare_digest(device.secret_hash, store.secret_hash(secret)):
-        raise AccessDenied("device")
-    return device
 
 
 @dataclass(frozen=True)

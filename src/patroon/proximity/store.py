@@ -48,12 +48,6 @@ def open_geometry(envelope: bytes) -> dict:
     return json.loads(cipher().decrypt(envelope, GEOMETRY_PURPOSE))
 
 
-def validate_geometry(geometry: dict) -> dict:
-    """``{"center": [lat, lon], "radius_m": r}`` or ``{"vertices": [[lat, lon], ...]}``."""
-    zone_from("check", geometry, [])
-    return geometry
-
-
 def _window(item: dict) -> Window:
     return Window(
         int(item["weekday"]), time.fromisoformat(item["start"]), time.fromisoformat(item["end"])
@@ -61,6 +55,8 @@ def _window(item: dict) -> Window:
 
 
 def zone_from(name: str, geometry: dict, schedule: list[dict]) -> Zone:
+    """``geometry``: ``{"center": [lat, lon], "radius_m": r}`` or ``{"vertices": [[lat, lon],
+    ...]}``; ``schedule``: weekly windows. Raises ValueError naming the zone."""
     try:
         windows = tuple(_window(item) for item in schedule)
         if "center" in geometry:
