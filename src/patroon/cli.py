@@ -434,15 +434,15 @@ def _vault_progress(label: str):
 @link_app.command("train")
 def link_train(
     if_untrained: bool = typer.Option(
-        False, help="Do nothing when a model is already active (for `make run`)."
+        False, help="Do nothing when a current model is already active (for `make run`)."
     ),
 ) -> None:
     """Train the linkage model on the vault's own records (no labels) and activate it."""
     _django()
-    from patroon.identity.models import LinkageModel
+    from patroon.identity.scoring import current_models
     from patroon.identity.services import train_model
 
-    if if_untrained and LinkageModel.objects.filter(active=True).exists():
+    if if_untrained and current_models().exists():
         typer.echo("A linkage model is active; not retraining (run without --if-untrained).")
         raise typer.Exit(0)
 

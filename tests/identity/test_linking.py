@@ -192,3 +192,49 @@ def test_a_rejected_pair_stays_apart_in_a_rebuild():
     services.rebuild(SYSTEM)
     assert LinkageModel.objects.filter(active=True).count() == 1
     assert not any(left in g and right in g for g in partition())
+
+
+def _mention(source_reference: str, role: str) -> IdentityRecord:
+    return IdentityRecord.objects.get(source_reference=source_reference, role=role)
+
+
+def test_an_ambiguous_weak_mention_goes_to_the_reviewer_and_accepting_merges(org):
+    world = generate_world(households=30, years=2, seed=4, end=date(2026, 11, 1))
+    load_world(world)
+    services.train_model(SYSTEM)
+    wipe_signals_and_vault()
+    intake = factories.actor(["intake"], org)
+    # The victim's two files name two different men called Daan; a call names her and "Daan".
+    for reference, surname, born in (
+        ("D-1", "Jansen", "1980-03-04"),
+        ("D-2", "Bakker", "1975-07-08"),
+    ):
+        payload = factories.payload(reference)
+        payload["persons"][1].update(given_names="Daan", surname=surname, date_of_birth=born)
+        record_signal(intake, payload, "api")
+    call = factories.payload("D-3")
+    call["persons"][0].pop("bsn")
+    call["persons"][1] = {"role": "alleged_perpetrator", "given_names": "Daan", "sex": "M"}
+    record_signal(intake, call, "api")
+
+    daan = _mention("D-3", "alleged_perpetrator")
+    jansen, bakker = _mention("D-1", "alleged_perpetrator"), _mention("D-2", "alleged_perpetrator")
+    assert _mention("D-3", "victim").person_id == _mention("D-1", "victim").person_id
+    assert daan.person_id not in (jansen.person_id, bakker.person_id), "ambiguous: not linked"
+    items = ReviewItem.objects.filter(record=daan, status=ReviewItem.Status.OPEN)
+    assert {i.candidate_id for i in items} == {jansen.pk, bakker.pk}
+    assert all(i.field_weights for i in items), "the reviewer sees why, field by field"
+
+    services.rebuild(SYSTEM)
+    assert ReviewItem.objects.filter(record=daan).count() == 2, "asked once, not per rebuild"
+
+    reviewer = factories.actor(["link_reviewer"], factories.organisation("ec", "expertisecentrum"))
+    item = items.get(candidate=jansen)
+    services.decide_review(reviewer, item.pk, True, "Het dossier noemt Daan Jansen als partner.")
+    daan.refresh_from_db()
+    jansen.refresh_from_db()
+    assert daan.person_id == jansen.person_id
+    assert PersonChange.objects.filter(kind="review").count() == 1
+    assert AuditEntry.objects.filter(
+        action="update", object_type="review_item", object_id=str(item.pk)
+    ).exists()

@@ -11,6 +11,8 @@ Datasets (protocol of the research note, shared/research/linkage-bench.md §2):
   swap, postcode or house number digit).
 * ``demo``: the demo world's person mentions deduplicated against its ground truth; F1 on
   record pairs within clusters, overall and separately for records with and without BSN.
+  Records are clustered as the vault's rebuild clusters them: links that could go to
+  either of two conflicting records left out (``regroup.unambiguous``), then ``keep_apart``.
   Some mentions cannot be linked by anyone: a hotline call with only "Daan", a GP's "Dirk"
   with a phone number that no other file has. ``linkable`` scores recall only on pairs that
   are *linkable in principle*: two mentions of one person joined by a chain of mentions of
@@ -49,6 +51,7 @@ from patroon.identity.linkage import (
 from patroon.identity.linkage.context import Mention, context_links
 from patroon.identity.linkage.context import apply as apply_context
 from patroon.identity.linkage.model import THREADS, predict, train
+from patroon.identity.regroup import unambiguous
 from patroon_encode import Encoder
 
 MODES = ("plaintext", "encoded")
@@ -302,7 +305,8 @@ def _demo_run(mode: str, data, profile: str) -> dict:
     model = train(source, profile=profile)
     trained = time.perf_counter()
     predictions = predict(model, source)
-    found = clusters(predictions, keep_apart=True)
+    # as the vault's rebuild decides (``identity.services.rebuild``)
+    found = clusters(unambiguous(predictions), keep_apart=True)
     base = {i: found.get(("a", i), i) for i in ids}
     rows = {i: source.row(k) for k, i in enumerate(ids)}
     links, ambiguous = context_links(model, rows, dict(zip(ids, mentions, strict=True)), base)

@@ -5,7 +5,8 @@ and writes what it decides as moves of kind "context", whose encrypted reason is
 evidence. It decides on base clusters (the model's clusters, before any context link), so
 after intake it re-clusters the persons around the new records — every person connected to
 them through shared signals, where all the rule's inputs lie — the way the rebuild clusters
-everything, and a rebuild then agrees with intake.
+everything, and a rebuild then agrees with intake. A weak mention that fits several persons
+is linked to none; each of them goes to the link reviewer as a pair to decide.
 """
 
 from __future__ import annotations
@@ -15,12 +16,21 @@ import uuid
 from collections.abc import Iterable, Mapping
 
 from django.db.models import Q
+from django.utils import timezone
 
 from patroon.identity import moves
-from patroon.identity.linkage import TrainedModel, plaintext_row
-from patroon.identity.linkage.context import ContextLink, Mention, apply, context_links
+from patroon.identity.linkage import TrainedModel, plaintext_row, score_candidates
+from patroon.identity.linkage.context import (
+    Ambiguous,
+    ContextLink,
+    Mention,
+    apply,
+    context_links,
+)
 from patroon.identity.models import IdentityRecord, ReviewItem
 from patroon.identity.regroup import assign_persons, cluster
+from patroon.identity.reviews import open_new_reviews
+from patroon.identity.scoring import Scorer
 from patroon.security.keys import cipher
 
 CHUNK = 500
@@ -35,14 +45,44 @@ def decide(
     mentions: Mapping,
     base: Mapping,
     rejected: set,
-) -> tuple[dict, dict[object, list[ContextLink]]]:
-    """Record id -> final cluster root, and the applied links per final cluster root."""
-    links, _ = context_links(model, rows, mentions, base, rejected=rejected)
+) -> tuple[dict, dict[object, list[ContextLink]], list[Ambiguous]]:
+    """Record id -> final cluster root, the applied links per final cluster root, and the
+    weak mentions that fit several persons (for ``review_ambiguous``)."""
+    links, ambiguous = context_links(model, rows, mentions, base, rejected=rejected)
     final, applied = apply(model, rows, base, links, rejected)
     evidence: dict[object, list[ContextLink]] = {}
     for link in applied:
         evidence.setdefault(final[link.record], []).append(link)
-    return final, evidence
+    return final, evidence, ambiguous
+
+
+def review_ambiguous(
+    score: Scorer, rows: Mapping, ambiguous: Iterable[Ambiguous], final: Mapping
+) -> int:
+    """Put each person an ambiguous weak mention fits before the link reviewer, as the pair
+    (mention, that person's record named in the same role), with the model's field weights.
+
+    The rule cannot choose between the persons; a reviewer who knows the files can, and
+    accepting one pair merges the two persons like any reviewed pair (audited, undoable).
+    Pairs already in the queue, or decided, are left as they are."""
+    pairs = []
+    for item in ambiguous:
+        for candidate in item.candidates:
+            if final[item.record] == final[candidate]:
+                continue
+            (scored,) = score_candidates(
+                score.model, rows[item.record], {candidate: rows[candidate]}
+            )
+            pairs.append(
+                (
+                    item.record,
+                    candidate,
+                    scored["match_probability"],
+                    scored["match_weight"],
+                    scored["field_weights"],
+                )
+            )
+    return open_new_reviews(pairs, score.version, timezone.now())
 
 
 def reason(links: Iterable[ContextLink]) -> str:
@@ -80,8 +120,9 @@ def write_moves(
     return target
 
 
-def relink_around(record_ids: Iterable[uuid.UUID], model: TrainedModel) -> None:
-    """Re-decide the context links of the persons connected to these records by signals."""
+def relink_around(record_ids: Iterable[uuid.UUID], score: Scorer) -> None:
+    """Re-decide the context links of the persons connected to these records by signals
+    (with the trained model of ``score``), and queue the ambiguous ones for review."""
     from patroon.identity.resolution import IDENTIFIERS_PURPOSE
 
     fields = ("id", "person_id", "organisation_code", "source_reference", "role")
@@ -112,8 +153,10 @@ def relink_around(record_ids: Iterable[uuid.UUID], model: TrainedModel) -> None:
         mentions[rid] = Mention((code, ref), role)
         current[rid] = person
     rejected = rejected_pairs(rows)
-    final, evidence = decide(model, rows, mentions, cluster(model, rows), rejected)
+    model = score.model
+    final, evidence, ambiguous = decide(model, rows, mentions, cluster(model, rows), rejected)
     write_moves(final, evidence, current, kind="link", actor="linkage")
+    review_ambiguous(score, rows, ambiguous, final)
 
 
 def rejected_pairs(records: Iterable | None = None) -> set[tuple]:

@@ -101,19 +101,32 @@ def unambiguous(scored: Predictions) -> Predictions:
         partners.setdefault(scored.id_r[i], {})[scored.id_l[i]] = (weight, i)
     dropped: set[int] = set()
     for linked in partners.values():
-        for a, (weight_a, i) in linked.items():
-            for b, (weight_b, j) in linked.items():
-                if str(a) >= str(b):  # each pair once
-                    continue
-                if frozenset((a, b)) not in apart:
-                    continue
-                if abs(weight_a - weight_b) < MARGIN:
-                    dropped.update(index for _, index in linked.values())
-                else:
-                    dropped.add(j if weight_a > weight_b else i)
+        dropped.update(_weaker_links(linked, apart))
     if not dropped:
         return scored
     return subset(scored, [i for i in range(len(scored)) if i not in dropped])
+
+
+def _weaker_links(linked: dict, apart: set) -> list[int]:
+    """The pair indices one record must drop, given its links (partner -> (weight, index)).
+
+    Strongest first: a link that conflicts with a link already kept is dropped if that one
+    is ``MARGIN`` bits stronger, and otherwise the record is ambiguous and drops them all.
+    A link beaten this way takes no further part: a record whose phone, address and birth
+    date agree with one person is not made ambiguous by two weaker name matches that
+    conflict with each other (the same name under two BSNs, a father and his son).
+    """
+    kept: list[tuple[float, object]] = []
+    beaten = []
+    for partner, (weight, index) in sorted(linked.items(), key=lambda p: (-p[1][0], str(p[0]))):
+        rivals = [w for w, other in kept if frozenset((partner, other)) in apart]
+        if any(w - weight < MARGIN for w in rivals):
+            return [i for _, i in linked.values()]
+        if rivals:
+            beaten.append(index)
+        else:
+            kept.append((weight, partner))
+    return beaten
 
 
 def subset(scored: Predictions, keep: list[int]) -> Predictions:

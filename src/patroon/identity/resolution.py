@@ -141,7 +141,7 @@ class LinkageResolver:
         person_ids = [batch.person_of[r] for r in record_ids]
         self._write(batch, mentions, record_ids, person_ids, keys, score, now)
         if score.model is not None:
-            relink_around(record_ids, score.model)
+            relink_around(record_ids, score)
             stored = IdentityRecord.objects.filter(pk__in=record_ids)
             final = dict(stored.values_list("id", "person"))
             person_ids = [final[r] for r in record_ids]

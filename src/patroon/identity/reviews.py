@@ -48,3 +48,19 @@ def open_reviews(
             for record, candidate, probability, weight, weights in pairs
         ],
     )
+
+
+def open_new_reviews(
+    pairs: Iterable[tuple[uuid.UUID, uuid.UUID, float, float, dict]], model_version: str, now
+) -> int:
+    """``open_reviews`` for pairs that may already be in the queue (in either order): those
+    are left as they are, open or decided, so asking again on every rebuild or intake
+    neither duplicates an item nor reopens a decision."""
+    fresh: dict = {}
+    for pair in pairs:
+        fresh.setdefault(frozenset(pair[:2]), pair)
+    records = {rid for key in fresh for rid in key}
+    existing = ReviewItem.objects.filter(record_id__in=records, candidate_id__in=records)
+    for key in existing.values_list("record_id", "candidate_id"):
+        fresh.pop(frozenset(key), None)
+    return open_reviews(fresh.values(), model_version, now)

@@ -3,6 +3,9 @@
 Before ``patroon link train`` has produced a model (a fresh installation), a pair links only
 on the same BSN, or on the same first name, surname and date of birth with no conflicting
 BSN — the exact rules the vault used before probabilistic linkage. Nothing goes to review.
+The same holds after an upgrade that changed what the comparison levels mean (a new
+``MODEL_VERSION``): a model trained before it is not used, intake goes on under the rules,
+and ``patroon link train`` (``make run`` does it) brings probabilistic linkage back.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from patroon.identity.linkage import TrainedModel, score_candidates
+from patroon.identity.linkage import MODEL_VERSION, TrainedModel, score_candidates
 from patroon.identity.models import LinkageModel
 
 DETERMINISTIC = "deterministic/1"
@@ -47,9 +50,14 @@ def _deterministic(candidate_id, row: dict, other: dict) -> dict:
 
 
 def scorer() -> Scorer:
-    active = LinkageModel.objects.filter(active=True).order_by("-id")
+    active = current_models().order_by("-id")
     found = active.values_list("id", "trained_at").first()
     return _load(*found) if found is not None else Scorer(DETERMINISTIC, None)
+
+
+def current_models():
+    """Active models this version of Patroon can use."""
+    return LinkageModel.objects.filter(active=True, version=MODEL_VERSION)
 
 
 @functools.lru_cache(maxsize=4)

@@ -131,13 +131,14 @@ def rebuild(actor: Actor, progress=None) -> RebuildResult:
     roots = {by_text[rid]: root for (_, rid), root in clustered.items()}
     base = {rid: roots.get(rid, rid) for rid in ids}
     rows = {rid: source.row(i) for i, rid in enumerate(ids)}
-    final, evidence = context_links.decide(active.model, rows, mentions, base, rejected)
+    final, evidence, ambiguous = context_links.decide(active.model, rows, mentions, base, rejected)
     current = dict(zip(ids, persons, strict=True))
     with atomic_everywhere():
         target = context_links.write_moves(
             final, evidence, current, kind="rebuild", actor=actor.username
         )
         reviews = _open_reviews(kept, by_text, target, active)
+        reviews += context_links.review_ambiguous(active, rows, ambiguous, final)
         _reindex(ids, identifiers)
         count = sum(target[rid] != current[rid] for rid in ids)
         record(actor, "update", "person_links", "all", f"rebuild: {count} records moved")

@@ -51,7 +51,7 @@ def clusters(predictions: Predictions, threshold: float | None = None, *, keep_a
             apart.setdefault(right, set()).add(left)
     chosen = np.flatnonzero(predictions.match_probability >= floor)
     if keep_apart:
-        chosen = chosen[np.argsort(-predictions.match_weight[chosen], kind="stable")]
+        chosen = _strongest_first(predictions, chosen)
     for i in chosen:
         a, b = find(node("l", i)), find(node("r", i))
         if a == b or (keep_apart and any(find(x) == b for x in apart.get(a, ()))):
@@ -62,6 +62,26 @@ def clusters(predictions: Predictions, threshold: float | None = None, *, keep_a
         if high in apart:
             apart.setdefault(low, set()).update(apart.pop(high))
     return {n: find(n) for n in parent}
+
+
+def _strongest_first(predictions: Predictions, chosen: np.ndarray) -> np.ndarray:
+    """``chosen`` pair indices by descending weight; equal weights (many: the weights take
+    few distinct values) by the pair's record ids. DuckDB returns pairs in no fixed order,
+    and which of two tied links ``keep_apart`` takes first decides who joins whom: without
+    this, two rebuilds of the same vault, or a rebuild and intake, could disagree."""
+    ids = [
+        sorted(
+            (
+                repr((predictions.source_l[i], predictions.id_l[i])),
+                repr((predictions.source_r[i], predictions.id_r[i])),
+            )
+        )
+        for i in chosen
+    ]
+    first = np.array([pair[0] for pair in ids], dtype=object)
+    second = np.array([pair[1] for pair in ids], dtype=object)
+    order = np.lexsort((second, first, -predictions.match_weight[chosen]))
+    return chosen[order]
 
 
 def one_to_one(predictions: Predictions, threshold: float | None = None) -> np.ndarray:

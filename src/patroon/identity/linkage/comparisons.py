@@ -65,13 +65,22 @@ def _eq(*columns: str) -> tuple[tuple[tuple[str, str], ...], ...]:
     return tuple(((c, c),) for c in columns)
 
 
-# Given name and surname written in each other's field. One crossing suffices: the other
-# crossing often fails on a second given name ("Maas" / "Wendy Demi" against "Wendy Maas").
+# Given name and surname written in each other's field. For the surname one crossing
+# suffices: the other crossing often fails on a second given name ("Maas" / "Wendy Demi"
+# against "Wendy Maas").
 _SWAPPED = (
     (("given_name", "surname"),),
     (("surname", "given_name"),),
     (("given_name", "surname_full"),),
     (("surname_full", "given_name"),),
+)
+# For the given name both crossings must agree. One crossing is one name found on the other
+# side, and it already counts as the surname: counted as the given name too, "Kwakman" /
+# "Elif" would fully match every Kwakman of her household ("Iris Kwakman").
+_BOTH_SWAPPED = tuple(
+    (given, surname)
+    for given in (("given_name", "surname"), ("given_name", "surname_full"))
+    for surname in (("surname", "given_name"), ("surname_full", "given_name"))
 )
 
 _ADDRESS = (
@@ -89,7 +98,7 @@ _NAMES_AND_DATE = (
         (
             Level("exact", _eq("given_name")),
             Level("call name of the same name", _eq("given_canon")),
-            Level("swapped with surname", _SWAPPED),
+            Level("swapped with surname", _BOTH_SWAPPED),
             Level("similar", fuzzy=Fuzzy("given_name", 0.91357, 0.80469)),
             Level("roughly similar", fuzzy=Fuzzy("given_name", 0.80357, 0.72266)),
             # Only when one side has just initials: "Robin" and "Ricardo" are two people.

@@ -32,7 +32,9 @@ from patroon.identity.linkage.comparisons import (
 from patroon.identity.linkage.frames import Source
 from patroon_encode.blocking import KEYS
 
-MODEL_VERSION = "patroon-linkage/2"
+#: Increased whenever a comparison level changes meaning: a stored model's Splink SQL (batch) and
+#: the Python levels (intake) must put a pair in the same level, so older models are refused.
+MODEL_VERSION = "patroon-linkage/3"
 #: Links at or above this match probability are accepted; between the two, reviewed.
 LINK_THRESHOLD = 0.9
 REVIEW_THRESHOLD = 0.5
