@@ -10,11 +10,17 @@ broker) sends the message again and the (device, msg) key makes the resend harml
 If the transaction fails, the engines of the pairs in the batch are thrown away and rebuilt
 from the stored log on their next message: their in-memory state had moved past messages that
 were never stored.
+
+``accept`` is ``prepare`` (the engines decide, rows are built) followed by ``commit`` (one
+transaction). The pipeline runs the two on different threads, so that the engines work on the
+next batch while the database writes this one; a batch prepared on top of one that then fails
+is failed as well (``abandon``), since its engines' state included the lost messages.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -123,6 +129,33 @@ class _Pair:
     policy_version: str
 
 
+@dataclass
+class Prepared:
+    """A batch decided by the engines and waiting for its transaction."""
+
+    receipts: list[Receipt | None]
+    fresh: list = field(default_factory=list)
+    pings: list[tuple] = field(default_factory=list)
+    alarms: list[tuple[Alarm, tuple[str, ...]]] = field(default_factory=list)
+    suppressions: list[tuple] = field(default_factory=list)
+    commands: dict[str, int] = field(default_factory=dict)
+    acks: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
+    batch_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    # Alarms stored by the commit: (alarm, victim device ids), for push transports.
+    stored_alarms: list[tuple[Alarm, tuple[str, ...]]] = field(default_factory=list)
+
+    @property
+    def keys(self) -> set[tuple[str, int]]:
+        return {(device.id, message.message_id) for _, _, device, message in self.fresh}
+
+    @property
+    def pair_ids(self) -> set[uuid.UUID]:
+        return {device.pair_id for _, _, device, _ in self.fresh}
+
+    def final_receipts(self) -> list[Receipt]:
+        return [r if r is not None else Receipt("rejected", "not processed") for r in self.receipts]
+
+
 class Ingestor:
     def __init__(self, partitions: Iterable[int] | None = None, clock: Callable = timezone.now):
         self.partitions = frozenset(partitions) if partitions is not None else None
@@ -133,8 +166,10 @@ class Ingestor:
         self.unknown: dict[str, datetime] = {}
         self.pairs: dict[uuid.UUID, _Pair] = {}
         self.db = router.db_for_write(PingRow)
-        # Alarms stored by the latest commit: (alarm, victim device ids), for push transports.
-        self.last_alarms: list[tuple[Alarm, tuple[str, ...]]] = []
+        # (device, msg) of batches prepared but not yet committed: a resend of one of them is
+        # a duplicate (if that batch fails, every batch prepared after it fails too).
+        self.in_flight: set[tuple[str, int]] = set()
+        self._in_flight_lock = threading.Lock()
 
     # -- state -----------------------------------------------------------------------------
 
@@ -220,10 +255,11 @@ class Ingestor:
         return self.devices.get(device_id)
 
     def forget(self, pair_ids: Iterable[uuid.UUID]) -> None:
-        for pair_id in set(pair_ids):
+        gone = set(pair_ids)
+        for pair_id in gone:
             self.pairs.pop(pair_id, None)
-            for device_id in [d for d, info in self.devices.items() if info.pair_id == pair_id]:
-                del self.devices[device_id]
+        for device_id in [d for d, info in self.devices.items() if info.pair_id in gone]:
+            del self.devices[device_id]
 
     # -- the hot path ----------------------------------------------------------------------
 
@@ -234,7 +270,19 @@ class Ingestor:
         return engine.on_ping(ping, now)
 
     def accept(self, batch: list[Incoming]) -> list[Receipt]:
-        receipts: list[Receipt | None] = [None] * len(batch)
+        """Decide and store a batch in one go (callers without a pipeline)."""
+        prepared = self.prepare(batch)
+        try:
+            self.commit(prepared)
+        except Exception:
+            self.abandon([prepared])
+            raise
+        return prepared.final_receipts()
+
+    def prepare(self, batch: list[Incoming]) -> Prepared:
+        """Validate, drop resends and let the engines decide; nothing is written yet."""
+        prepared = Prepared([None] * len(batch))
+        receipts = prepared.receipts
         parsed = []
         for index, item in enumerate(batch):
             device = self.device(item.device_id)
@@ -253,14 +301,29 @@ class Ingestor:
                 receipts[index] = Receipt("rejected", str(exc), message_id=number)
                 continue
             parsed.append((index, item, device, message))
-        fresh = self._fresh(parsed, receipts)
-        if fresh:
-            try:
-                self._store(fresh, receipts)
-            except Exception:
-                self.forget(device.pair_id for _, _, device, _ in fresh)
-                raise
-        return [r if r is not None else Receipt("rejected", "not processed") for r in receipts]
+        prepared.fresh = self._fresh(parsed, receipts)
+        try:
+            self._decide_all(prepared)
+        except Exception:
+            self.forget(prepared.pair_ids)
+            raise
+        with self._in_flight_lock:
+            self.in_flight |= prepared.keys
+        for _, _, device, message in prepared.fresh:
+            device.max_message_id = max(device.max_message_id, message.message_id)
+        return prepared
+
+    def abandon(self, batches: list[Prepared]) -> None:
+        """Batches whose commit failed, or that were prepared on top of one that did: their
+        engines are rebuilt from the stored log on the pairs' next message."""
+        for prepared in batches:
+            self.forget(prepared.pair_ids)
+        self._settled(batches)
+
+    def _settled(self, batches: list[Prepared]) -> None:
+        with self._in_flight_lock:
+            for prepared in batches:
+                self.in_flight -= prepared.keys
 
     def _fresh(self, parsed, receipts) -> list:
         """Drops resends: above the device's highest stored number is new (the usual case);
@@ -273,6 +336,11 @@ class Ingestor:
                 receipts[index] = Receipt("duplicate", message_id=message.message_id)
                 continue
             seen.add(key)
+            # Read without the lock: a key leaves the set once stored (then the log has it)
+            # or when this thread abandons its batch.
+            if key in self.in_flight:
+                receipts[index] = Receipt("duplicate", message_id=message.message_id)
+                continue
             (fresh if message.message_id > device.max_message_id else doubtful).append(entry)
         if doubtful:
             stored = set(
@@ -289,17 +357,14 @@ class Ingestor:
                     fresh.append(entry)
         return fresh
 
-    def _store(self, fresh, receipts) -> None:
+    def _decide_all(self, prepared: Prepared) -> None:
         now = self.clock()
-        batch_id = uuid.uuid4()
-        self.last_alarms = []
-        pings, alarms, suppressions, commands, acks = [], [], [], {}, []
-        for index, item, device, message in fresh:
+        for index, item, device, message in prepared.fresh:
             pair = self.pairs[device.pair_id]
             position = None
             flags: tuple[str, ...] = ()
             if message.kind == "ack":
-                acks.append((device.id, message.alarm_ids))
+                prepared.acks.append((device.id, message.alarm_ids))
             else:
                 ping = Ping(
                     device=device.id,
@@ -319,8 +384,8 @@ class Ingestor:
                     position = store.seal_position(
                         message.lat, message.lon, message.accuracy_m, message.speed
                     )
-                self._collect(pair, device, message, outcome, now, alarms, suppressions, commands)
-            pings.append(
+                self._collect(pair, device, message, outcome, now, prepared)
+            prepared.pings.append(
                 (
                     device.id,
                     device.pair_id,
@@ -335,45 +400,48 @@ class Ingestor:
                     message.panic,
                     ",".join(flags),
                     item.transport,
-                    batch_id,
+                    prepared.batch_id,
                 )
             )
-            receipts[index] = Receipt("stored", message_id=message.message_id)
+            prepared.receipts[index] = Receipt("stored", message_id=message.message_id)
+
+    def commit(self, prepared: Prepared) -> None:
+        """One transaction for the batch; on success its receipts are final. A failure
+        leaves the batch to ``abandon``."""
+        if not prepared.fresh:
+            return
+        now = self.clock()
         with transaction.atomic(using=self.db):
-            insert_rows(PingRow, PING_COLUMNS, pings)
-            if suppressions:
-                insert_rows(Suppression, SUPPRESSION_COLUMNS, suppressions)
-            if alarms:
-                self.last_alarms = self._store_alarms(alarms)
-            for device_id, interval in commands.items():
-                Command.objects.create(
-                    device_id=device_id, report_interval_seconds=interval, created_at=now
-                )
-                Device.objects.filter(id=device_id).update(report_interval_seconds=interval)
-            for device_id, alarm_ids in acks:
-                Delivery.objects.filter(
-                    alarm_id__in=alarm_ids,
-                    target=f"device:{device_id}",
-                    status=Delivery.Status.PENDING,
-                ).update(status=Delivery.Status.DELIVERED, delivered_at=now)
+            insert_rows(PingRow, PING_COLUMNS, prepared.pings)
+            if prepared.suppressions:
+                insert_rows(Suppression, SUPPRESSION_COLUMNS, prepared.suppressions)
+            if prepared.alarms:
+                prepared.stored_alarms = self._store_alarms(prepared.alarms)
+            if prepared.commands:
+                _store_commands(prepared.commands, now)
+            if prepared.acks:
+                _mark_confirmed(prepared.acks, now)
             record(
                 INGEST_ACTOR,
                 "create",
                 "proximity.PingBatch",
-                str(batch_id),
-                f"{len(pings)} device messages",
+                str(prepared.batch_id),
+                f"{len(prepared.pings)} device messages",
             )
-        for index, _, device, message in fresh:
-            device.max_message_id = max(device.max_message_id, message.message_id)
-            receipts[index].report_interval_seconds = commands.get(device.id)
+        self._settled([prepared])
+        for index, _, device, _ in prepared.fresh:
+            prepared.receipts[index].report_interval_seconds = prepared.commands.get(device.id)
 
     def attach_pending_alarms(self, batch: list[Incoming], receipts: list[Receipt]) -> None:
         """Alarms not yet confirmed by a victim device ride along on its next receipt (HTTPS
-        devices); each attempt is counted, so the console shows what is stuck."""
+        devices; MQTT pushes them instead); each attempt is counted, so the console shows
+        what is stuck."""
         victims = {
             item.device_id
             for item, receipt in zip(batch, receipts, strict=True)
-            if receipt.status != "rejected" and self.devices[item.device_id].kind == "victim_device"
+            if item.transport == "http"
+            and receipt.status != "rejected"
+            and self.devices[item.device_id].kind == "victim_device"
         }
         if not victims:
             return
@@ -382,13 +450,13 @@ class Ingestor:
             receipt.alarms = pending.get(item.device_id, [])
 
     @staticmethod
-    def _collect(pair, device, message, outcome, now, alarms, suppressions, commands) -> None:
+    def _collect(pair, device, message, outcome, now, prepared: Prepared) -> None:
         for alarm in outcome.alarms:
             row = _alarm_row(device.pair_id, pair, alarm, now)
             row.ping_device, row.ping_message_id = device.id, message.message_id
-            alarms.append((row, pair.victims))
+            prepared.alarms.append((row, pair.victims))
         for item in outcome.suppressions:
-            suppressions.append(
+            prepared.suppressions.append(
                 (
                     device.pair_id,
                     device.id,
@@ -400,7 +468,7 @@ class Ingestor:
                 )
             )
         for command in outcome.commands:
-            commands[command.device] = command.report_interval_seconds
+            prepared.commands[command.device] = command.report_interval_seconds
 
     @staticmethod
     def _store_alarms(alarms) -> list[tuple[Alarm, tuple[str, ...]]]:
@@ -425,6 +493,30 @@ class Ingestor:
             with transaction.atomic(using=self.db):
                 self._store_alarms(alarms)
         return len(alarms)
+
+
+def _store_commands(commands: dict[str, int], now: datetime) -> None:
+    """One insert, and one update per report rate (there are two): a statement per device
+    cost the hot path a round trip each whenever many alarms start or end together."""
+    Command.objects.bulk_create(
+        Command(device_id=device_id, report_interval_seconds=interval, created_at=now)
+        for device_id, interval in commands.items()
+    )
+    by_interval: dict[int, list[str]] = defaultdict(list)
+    for device_id, interval in commands.items():
+        by_interval[interval].append(device_id)
+    for interval, device_ids in by_interval.items():
+        Device.objects.filter(id__in=device_ids).update(report_interval_seconds=interval)
+
+
+def _mark_confirmed(acks: list[tuple[str, tuple[int, ...]]], now: datetime) -> None:
+    """The victim devices' confirmations of a batch as one update."""
+    confirmed = Q()
+    for device_id, alarm_ids in acks:
+        confirmed |= Q(alarm_id__in=alarm_ids, target=f"device:{device_id}")
+    Delivery.objects.filter(confirmed, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.DELIVERED, delivered_at=now
+    )
 
 
 def _alarm_row(pair_id, pair: _Pair, alarm, now: datetime) -> Alarm:

@@ -15,7 +15,7 @@ receipt on its own topic with the message numbers stored: that receipt, not the 
 PUBACK, is what lets a device drop a message from its buffer.
 
 The sessions run on one asyncio loop in a thread of their own (``mqtt_wire``); the database
-work stays on the pipeline's thread.
+work stays on the pipeline's threads.
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ class MqttWorker:
         for session, packet_ids in acks.items():
             session.ack(packet_ids)
 
-    # -- outbound (called on the pipeline's thread) ------------------------------------------
+    # -- outbound (called on the pipeline's threads) ----------------------------------------
 
     def _send(self, documents: list[tuple[str, dict, int]]) -> None:
         messages = [
@@ -185,7 +185,8 @@ class MqttWorker:
         if messages and self.loop is not None and self.publisher is not None:
             self.loop.call_soon_threadsafe(self.publisher.publish_many, messages)
 
-    def _after_commit(self, items: list[Incoming], receipts: list[Receipt]) -> None:
+    def _after_commit(self, items: list[Incoming], receipts: list[Receipt], alarms) -> None:
+        """Receipts for the devices, and the new alarms pushed to their victims' devices."""
         answers: dict[str, dict] = defaultdict(dict)
         for item, receipt in zip(items, receipts, strict=True):
             if item.transport != "mqtt":
@@ -200,7 +201,7 @@ class MqttWorker:
             if receipt.report_interval_seconds:
                 answer["report_interval_seconds"] = receipt.report_interval_seconds
         documents = [(device_id, answer, 0) for device_id, answer in answers.items()]
-        told = {victim for _, victims in self.pipeline.ingestor.last_alarms for victim in victims}
+        told = {victim for _, victims in alarms for victim in victims}
         if told:
             for device_id, alarms in pending_alarms(told, timezone.now()).items():
                 documents.append((device_id, {"alarms": alarms}, 1))

@@ -1,9 +1,16 @@
-"""One thread that owns the ingestor: collects messages from any transport for a few
-milliseconds, commits them as one group and only then resolves each sender's future.
+"""Two threads around the ingestor: one collects messages from any transport for a few
+milliseconds and lets the engines decide on them (``prepare``), the other writes each group in
+one transaction (``commit``) and only then resolves each sender's future.
 
-Transports (the MQTT client threads, the HTTPS handler on the event loop) never touch the
-database; they submit and wait. The same thread runs the clock: signal loss, escalation of
-unanswered alarms and re-delivery of alarms that victim devices have not confirmed."""
+While a group waits for its commit (for PostgreSQL to write it to disk), the next group is
+already being decided: at most one group is ahead, so the engines never run far in front of
+the log. If a commit fails, that group and the one prepared on top of it fail together, and
+the engines of their pairs are rebuilt from the stored log (``Ingestor.abandon``).
+
+Transports (the MQTT session loop, the HTTPS handler) never touch the database; they submit
+and wait. The collecting thread also runs the clock: signal loss, escalation of unanswered
+alarms and re-delivery of alarms that victim devices have not confirmed — after the groups
+in flight are committed, so that the clock sees what the log holds."""
 
 from __future__ import annotations
 
@@ -19,7 +26,7 @@ from dataclasses import dataclass
 from django.db import close_old_connections
 
 from patroon.proximity import services
-from patroon.proximity.ingest import Incoming, Ingestor, Receipt
+from patroon.proximity.ingest import Incoming, Ingestor, Prepared, Receipt
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +37,13 @@ class _Job:
     future: Future
 
 
+@dataclass
+class _Group:
+    jobs: list[_Job]
+    items: list[Incoming]
+    prepared: Prepared
+
+
 class Pipeline:
     def __init__(
         self,
@@ -38,7 +52,7 @@ class Pipeline:
         max_batch: int = 2000,
         max_wait: float = 0.02,
         tick_every: float = 5.0,
-        after_commit: Callable[[list[Incoming], list[Receipt]], None] | None = None,
+        after_commit: Callable[[list[Incoming], list[Receipt], list], None] | None = None,
         on_tick: Callable[[], None] | None = None,
     ):
         self.ingestor = ingestor
@@ -48,10 +62,20 @@ class Pipeline:
         self.after_commit = after_commit
         self.on_tick = on_tick
         self.jobs: queue.Queue[_Job | None] = queue.Queue()
+        # One group waiting while another commits: the engines stay at most one group ahead.
+        self.groups: queue.Queue[_Group | None] = queue.Queue(maxsize=1)
         self.thread = threading.Thread(target=self._run, name="proximity-pipeline", daemon=True)
+        self.committer = threading.Thread(
+            target=self._commit_loop, name="proximity-commit", daemon=True
+        )
         self.ready = threading.Event()
+        # Set by the committer when a commit fails; the groups it then refuses are collected
+        # for the collecting thread, which owns the engines, to abandon.
+        self._failed = threading.Event()
+        self._refused: list[Prepared] = []
 
     def start(self) -> Pipeline:
+        self.committer.start()
         self.thread.start()
         return self
 
@@ -97,29 +121,79 @@ class Pipeline:
             else:
                 if first is None:
                     break
+            if self._failed.is_set():
+                self._recover()
             if first is not None:
                 jobs, stopping = self._collect(first)
-                self._commit(jobs)
+                self._prepare(jobs)
             if time.monotonic() >= next_tick:
+                self._drain()
                 self._tick()
                 next_tick = time.monotonic() + self.tick_every
+        self._drain()
+        self.groups.put(None)
+        self.committer.join()
         close_old_connections()
 
-    def _commit(self, jobs: list[_Job]) -> None:
+    def _prepare(self, jobs: list[_Job]) -> None:
         items = [item for job in jobs for item in job.items]
         try:
-            receipts = self.ingestor.accept(items)
+            prepared = self.ingestor.prepare(items)
         except Exception as exc:  # nothing was stored: every sender must resend
-            log.exception("proximity: group commit of %d messages failed", len(items))
+            log.exception("proximity: deciding on a group of %d messages failed", len(items))
             close_old_connections()
-            for job in jobs:
-                job.future.set_exception(exc)
+            _fail(jobs, exc)
             return
-        self.ingestor.attach_pending_alarms(items, receipts)
-        if self.after_commit is not None:
-            self.after_commit(items, receipts)
+        self.groups.put(_Group(jobs, items, prepared))
+
+    def _drain(self) -> None:
+        """Waits until every prepared group is committed (or refused), then abandons the
+        refused ones."""
+        self.groups.join()
+        if self._failed.is_set():
+            self._recover()
+
+    def _recover(self) -> None:
+        self.groups.join()
+        refused, self._refused = self._refused, []
+        self.ingestor.abandon(refused)
+        self._failed.clear()
+
+    def _commit_loop(self) -> None:
+        while True:
+            group = self.groups.get()
+            try:
+                if group is None:
+                    close_old_connections()
+                    return
+                self._commit(group)
+            finally:
+                self.groups.task_done()
+
+    def _commit(self, group: _Group) -> None:
+        if self._failed.is_set():  # prepared on top of a group whose commit failed
+            self._refused.append(group.prepared)
+            _fail(group.jobs, RuntimeError("an earlier group failed to commit"))
+            return
+        try:
+            self.ingestor.commit(group.prepared)
+        except Exception as exc:  # nothing was stored: every sender must resend
+            log.exception("proximity: group commit of %d messages failed", len(group.items))
+            close_old_connections()
+            self._refused.append(group.prepared)
+            self._failed.set()
+            _fail(group.jobs, exc)
+            return
+        receipts = group.prepared.final_receipts()
+        try:
+            self.ingestor.attach_pending_alarms(group.items, receipts)
+            if self.after_commit is not None:
+                self.after_commit(group.items, receipts, group.prepared.stored_alarms)
+        except Exception:  # stored all the same: the alarms go out on the next attempt
+            log.exception("proximity: after the commit of %d messages", len(group.items))
+            close_old_connections()
         start = 0
-        for job in jobs:
+        for job in group.jobs:
             job.future.set_result(receipts[start : start + len(job.items)])
             start += len(job.items)
 
@@ -132,3 +206,8 @@ class Pipeline:
         except Exception:
             log.exception("proximity: clock tick failed; retried on the next one")
             close_old_connections()
+
+
+def _fail(jobs: list[_Job], exc: Exception) -> None:
+    for job in jobs:
+        job.future.set_exception(exc)
