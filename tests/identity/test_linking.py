@@ -198,13 +198,14 @@ def _mention(source_reference: str, role: str) -> IdentityRecord:
     return IdentityRecord.objects.get(source_reference=source_reference, role=role)
 
 
-def test_an_ambiguous_weak_mention_goes_to_the_reviewer_and_accepting_merges(org):
+def _ambiguous_daan(org) -> tuple[IdentityRecord, IdentityRecord, IdentityRecord]:
+    """A victim's two files name two different men called Daan; a call names her and "Daan".
+    Returns the call's Daan and the two files' Daans (Jansen, Bakker), linked with a model."""
     world = generate_world(households=30, years=2, seed=4, end=date(2026, 11, 1))
     load_world(world)
     services.train_model(SYSTEM)
     wipe_signals_and_vault()
     intake = factories.actor(["intake"], org)
-    # The victim's two files name two different men called Daan; a call names her and "Daan".
     for reference, surname, born in (
         ("D-1", "Jansen", "1980-03-04"),
         ("D-2", "Bakker", "1975-07-08"),
@@ -216,9 +217,30 @@ def test_an_ambiguous_weak_mention_goes_to_the_reviewer_and_accepting_merges(org
     call["persons"][0].pop("bsn")
     call["persons"][1] = {"role": "alleged_perpetrator", "given_names": "Daan", "sex": "M"}
     record_signal(intake, call, "api")
+    return (
+        _mention("D-3", "alleged_perpetrator"),
+        _mention("D-1", "alleged_perpetrator"),
+        _mention("D-2", "alleged_perpetrator"),
+    )
 
-    daan = _mention("D-3", "alleged_perpetrator")
-    jansen, bakker = _mention("D-1", "alleged_perpetrator"), _mention("D-2", "alleged_perpetrator")
+
+def _reviewer():
+    return factories.actor(["link_reviewer"], factories.organisation("ec", "expertisecentrum"))
+
+
+def _accept_daan_jansen(daan, jansen):
+    item = ReviewItem.objects.get(record=daan, candidate=jansen)
+    services.decide_review(_reviewer(), item.pk, True, "Het dossier noemt Daan Jansen als partner.")
+    return item
+
+
+def _person(record: IdentityRecord):
+    record.refresh_from_db()
+    return record.person_id
+
+
+def test_an_ambiguous_weak_mention_goes_to_the_reviewer_and_accepting_merges(org):
+    daan, jansen, bakker = _ambiguous_daan(org)
     assert _mention("D-3", "victim").person_id == _mention("D-1", "victim").person_id
     assert daan.person_id not in (jansen.person_id, bakker.person_id), "ambiguous: not linked"
     items = ReviewItem.objects.filter(record=daan, status=ReviewItem.Status.OPEN)
@@ -228,13 +250,55 @@ def test_an_ambiguous_weak_mention_goes_to_the_reviewer_and_accepting_merges(org
     services.rebuild(SYSTEM)
     assert ReviewItem.objects.filter(record=daan).count() == 2, "asked once, not per rebuild"
 
-    reviewer = factories.actor(["link_reviewer"], factories.organisation("ec", "expertisecentrum"))
-    item = items.get(candidate=jansen)
-    services.decide_review(reviewer, item.pk, True, "Het dossier noemt Daan Jansen als partner.")
-    daan.refresh_from_db()
-    jansen.refresh_from_db()
-    assert daan.person_id == jansen.person_id
+    item = _accept_daan_jansen(daan, jansen)
+    assert _person(daan) == _person(jansen)
     assert PersonChange.objects.filter(kind="review").count() == 1
     assert AuditEntry.objects.filter(
         action="update", object_type="review_item", object_id=str(item.pk)
     ).exists()
+
+
+def test_an_accepted_review_survives_a_rebuild(org):
+    daan, jansen, _ = _ambiguous_daan(org)
+    _accept_daan_jansen(daan, jansen)
+
+    result = services.rebuild(SYSTEM)
+    assert _person(daan) == _person(jansen), "the reviewer's decision binds the model"
+    assert result.moved == 0
+
+
+def test_undoing_an_accepted_review_lets_the_rebuild_follow_the_model_again(org):
+    daan, jansen, _ = _ambiguous_daan(org)
+    _accept_daan_jansen(daan, jansen)
+    services.rebuild(SYSTEM)
+    assert _person(daan) == _person(jansen)
+
+    change = PersonChange.objects.get(kind="review")
+    services.undo(_reviewer(), change.pk, "Verkeerde Daan gekozen, terug naar het model.")
+    assert _person(daan) != _person(jansen)
+    result = services.rebuild(SYSTEM)
+    assert _person(daan) != _person(jansen), "an undone decision no longer binds"
+    assert result.moved == 0
+
+
+def test_a_manual_split_stays_split_in_a_rebuild():
+    world = generate_world(households=30, years=2, seed=4, end=date(2026, 11, 1))
+    load_world(world)
+    services.train_model(SYSTEM)
+    services.rebuild(SYSTEM)
+    linked = next(g for g in sorted(partition(), key=sorted) if len(g) == 2)
+    left, right = sorted(linked)
+    services.split(_reviewer(), [left], "Twee personen: andere vader, zelfde naam.")
+
+    result = services.rebuild(SYSTEM)
+    assert not any(left in g and right in g for g in partition())
+    assert result.moved == 0
+
+
+def test_intake_around_an_accepted_review_keeps_it(org):
+    daan, jansen, _ = _ambiguous_daan(org)
+    _accept_daan_jansen(daan, jansen)
+
+    # A new file names the victim again: intake re-decides every person around her signals.
+    record_signal(factories.actor(["intake"], org), factories.payload("D-4"), "api")
+    assert _person(daan) == _person(jansen)

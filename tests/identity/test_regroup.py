@@ -64,3 +64,24 @@ def test_tied_links_cluster_the_same_in_any_order():
     expected = persons(scored(pairs))
     assert expected == {frozenset({"f", "x"})}
     assert persons(scored(pairs[::-1])) == expected
+
+
+def test_a_must_link_pair_is_joined_even_against_a_conflict():
+    # The model sees another BSN; the reviewer read both files and knows better.
+    pairs = [("r", "p", -20.0, True), ("p", "q", 30.0, False)]
+    found = clusters(scored(pairs), keep_apart=True, must_link=[(("a", "r"), ("a", "p"))])
+    assert set(found) == {("a", "r"), ("a", "p"), ("a", "q")}
+    assert len(set(found.values())) == 1
+
+
+def test_a_cannot_link_pair_is_not_joined_even_through_a_chain():
+    pairs = [("r", "p", 30.0, False), ("p", "q", 30.0, False)]
+    found = clusters(scored(pairs), keep_apart=True, cannot_link=[(("a", "r"), ("a", "q"))])
+    assert found.get(("a", "r")) != found.get(("a", "q")), "one of them stays on its own"
+    assert found[("a", "p")] in (found.get(("a", "r")), found.get(("a", "q")))
+
+
+def test_a_cannot_link_pair_wins_over_a_chain_of_must_link_pairs():
+    together = [(("a", "r"), ("a", "p")), (("a", "p"), ("a", "q"))]
+    found = clusters(scored([]), must_link=together, cannot_link=[(("a", "r"), ("a", "q"))])
+    assert found.get(("a", "r")) != found.get(("a", "q"))

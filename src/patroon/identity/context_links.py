@@ -5,8 +5,9 @@ and writes what it decides as moves of kind "context", whose encrypted reason is
 evidence. It decides on base clusters (the model's clusters, before any context link), so
 after intake it re-clusters the persons around the new records — every person connected to
 them through shared signals, where all the rule's inputs lie — the way the rebuild clusters
-everything, and a rebuild then agrees with intake. A weak mention that fits several persons
-is linked to none; each of them goes to the link reviewer as a pair to decide.
+everything, bound by the same decisions of the link reviewer (``identity.decisions``), and a
+rebuild then agrees with intake. A weak mention that fits several persons is linked to none;
+each of them goes to the link reviewer as a pair to decide.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 
-from django.db.models import Q
 from django.utils import timezone
 
-from patroon.identity import moves
+from patroon.identity import decisions, moves
 from patroon.identity.linkage import TrainedModel, plaintext_row, score_candidates
 from patroon.identity.linkage.context import (
     Ambiguous,
@@ -27,7 +27,7 @@ from patroon.identity.linkage.context import (
     apply,
     context_links,
 )
-from patroon.identity.models import IdentityRecord, ReviewItem
+from patroon.identity.models import IdentityRecord
 from patroon.identity.regroup import assign_persons, cluster
 from patroon.identity.reviews import open_new_reviews
 from patroon.identity.scoring import Scorer
@@ -152,23 +152,12 @@ def relink_around(record_ids: Iterable[uuid.UUID], score: Scorer) -> None:
         rows[rid] = plaintext_row(json.loads(decrypt(blob, IDENTIFIERS_PURPOSE)))
         mentions[rid] = Mention((code, ref), role)
         current[rid] = person
-    rejected = rejected_pairs(rows)
+    decided = decisions.load(rows)
     model = score.model
-    final, evidence, ambiguous = decide(model, rows, mentions, cluster(model, rows), rejected)
+    base = cluster(model, rows, decided)
+    final, evidence, ambiguous = decide(model, rows, mentions, base, decided.apart())
     write_moves(final, evidence, current, kind="link", actor="linkage")
     review_ambiguous(score, rows, ambiguous, final)
-
-
-def rejected_pairs(records: Iterable | None = None) -> set[tuple]:
-    """Record pairs the link reviewer rejected (both orders), among ``records`` if given."""
-    items = ReviewItem.objects.filter(status=ReviewItem.Status.REJECTED)
-    if records is not None:
-        records = list(records)
-        items = items.filter(Q(record_id__in=records) | Q(candidate_id__in=records))
-    pairs = set()
-    for a, b in items.values_list("record_id", "candidate_id"):
-        pairs.update({(a, b), (b, a)})
-    return pairs
 
 
 def _query(fields: tuple, lookup: str, values: list) -> list[tuple]:

@@ -6,6 +6,7 @@ on BSN, sex or date of birth. Incrementally, a new record usually just joins the
 links to; when its arrival brings a conflict into play, the persons involved are re-clustered
 with the very same algorithm on their records, so a new record can also split a person the
 batch would have kept apart. Persons keep their ids where they can (``assign_persons``).
+Both paths cluster through ``group``, bound by the link reviewer's ``Decisions``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,31 @@ from patroon.identity.linkage.scoring import field_weights, share_a_block
 from patroon_encode.blocking import KEYS
 
 
+@dataclasses.dataclass(frozen=True)
+class Decisions:
+    """The link reviewer's decisions as record pairs (each a frozenset of two record ids).
+
+    They bind the clustering of the rebuild and of intake alike (``group``): a person who
+    read the files knows more than the model. Read from the vault by ``identity.decisions``.
+    """
+
+    must_link: frozenset[frozenset] = frozenset()
+    cannot_link: frozenset[frozenset] = frozenset()
+
+    def among(self, ids: Iterable) -> Decisions:
+        """Only the pairs between these records: a clustering of part of the vault must not
+        be joined through a record it does not hold."""
+        ids = set(ids)
+        return Decisions(
+            frozenset(p for p in self.must_link if p <= ids),
+            frozenset(p for p in self.cannot_link if p <= ids),
+        )
+
+    def apart(self) -> set[tuple]:
+        """The cannot-link pairs in both orders: the form context linkage takes."""
+        return {(a, b) for pair in self.cannot_link for a in pair for b in pair if a != b}
+
+
 def conflicts(model: TrainedModel, left: dict, right: dict) -> bool:
     """A scored pair whose BSN, sex or date of birth says: two different people."""
     if not share_a_block(left, right):
@@ -36,8 +62,11 @@ def any_conflict(model: TrainedModel, group: Iterable[dict], others: Iterable[di
     return any(conflicts(model, a, b) for a in group for b in others)
 
 
-def cluster(model: TrainedModel, rows: Mapping[object, dict]) -> dict[object, object]:
-    """Record id -> component root, by the batch algorithm on these records only."""
+def cluster(
+    model: TrainedModel, rows: Mapping[object, dict], decisions: Decisions = Decisions()
+) -> dict[object, object]:
+    """Record id -> component root, by the batch algorithm (``group``) on these records only,
+    bound by the reviewer's ``decisions`` between them."""
     ids = list(rows)
     left, right, weights = [], [], []
     per_field: dict[str, list[float]] = {c.name: [] for c in model.comparisons}
@@ -58,8 +87,40 @@ def cluster(model: TrainedModel, rows: Mapping[object, dict]) -> dict[object, ob
         match_weight=np.array(weights, dtype=float),
         field_weight={name: np.array(v, dtype=float) for name, v in per_field.items()},
     )
-    roots = {rid: root for (_, rid), root in clusters(unambiguous(scored), keep_apart=True).items()}
+    roots = group(scored, decisions.among(ids))
     return {rid: roots.get(rid, rid) for rid in ids}
+
+
+def group(scored: Predictions, decisions: Decisions) -> dict:
+    """Record id -> cluster root, for the records in a link or a must-link pair.
+
+    The batch algorithm (``unambiguous``, then ``keep_apart`` clusters), bound by the
+    reviewer's decisions: must-link pairs are joined whatever the model says, cannot-link
+    pairs never. The one clustering of the rebuild and of intake, so the two agree.
+    """
+    source = scored.source_l[0] if len(scored) else "a"
+
+    def nodes(pairs: frozenset[frozenset]) -> list[tuple]:
+        return [tuple((source, rid) for rid in sorted(pair, key=str)) for pair in pairs]
+
+    clustered = clusters(
+        unambiguous(without(scored, decisions.cannot_link)),
+        keep_apart=True,
+        must_link=nodes(decisions.must_link),
+        cannot_link=nodes(decisions.cannot_link),
+    )
+    return {rid: root for (_, rid), root in clustered.items()}
+
+
+def without(scored: Predictions, pairs: frozenset[frozenset]) -> Predictions:
+    """The scored pairs not among ``pairs``: a link a reviewer refused takes no part, not
+    even in making another link ambiguous, nor as a pair to review again."""
+    if not pairs:
+        return scored
+    keep = [
+        i for i in range(len(scored)) if frozenset((scored.id_l[i], scored.id_r[i])) not in pairs
+    ]
+    return subset(scored, keep)
 
 
 def _blocked_pairs(rows: list[dict]) -> list[tuple[int, int]]:

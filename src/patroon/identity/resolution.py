@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 
 from patroon.db.bulk import insert_rows
 from patroon.db.ids import time_ordered_uuid
-from patroon.identity import moves
+from patroon.identity import decisions, moves
 from patroon.identity.blocking import candidate_records, digests, records_of_persons
 from patroon.identity.context_links import relink_around
 from patroon.identity.linkage import plaintext_row
@@ -181,7 +181,8 @@ class LinkageResolver:
         The common case — one person, no conflicting birth date, sex or BSN — is a join.
         Otherwise the records around the new one (the persons it links to, and the persons
         their own blocking keys reach) are clustered exactly as the batch rebuild clusters
-        everything, so the result does not depend on the order in which records arrived.
+        everything, bound by the reviewer's decisions between them, so the result depends
+        neither on the order in which records arrived nor on the path.
         """
         members = batch.records_of(persons)
         model = score.model
@@ -195,7 +196,7 @@ class LinkageResolver:
             return
         batch.assign(record_id, persons[0])  # provisional, decided below
         rows = batch.neighbourhood({**members, record_id: row})
-        roots = cluster(model, rows)
+        roots = cluster(model, rows, decisions.load(set(rows) - batch.new_records))
         groups: dict[object, list] = {}
         for rid, root in roots.items():
             groups.setdefault(root, []).append(rid)

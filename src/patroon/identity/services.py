@@ -17,9 +17,9 @@ from patroon.accounts.permissions import Capability
 from patroon.audit.services import record
 from patroon.db.bulk import insert_rows
 from patroon.db.transactions import atomic_everywhere
-from patroon.identity import context_links, moves
+from patroon.identity import context_links, decisions, moves
 from patroon.identity.blocking import digests
-from patroon.identity.linkage import clusters, plaintext_source, predict, train
+from patroon.identity.linkage import plaintext_source, predict, train
 from patroon.identity.linkage.context import Mention
 from patroon.identity.models import (
     BlockingKey,
@@ -28,7 +28,7 @@ from patroon.identity.models import (
     PersonChange,
     ReviewItem,
 )
-from patroon.identity.regroup import subset, unambiguous
+from patroon.identity.regroup import group, without
 from patroon.identity.resolution import IDENTIFIERS_PURPOSE
 from patroon.identity.reviews import REVIEW_REASON_PURPOSE, open_reviews
 from patroon.identity.scoring import scorer
@@ -106,9 +106,11 @@ def rebuild(actor: Actor, progress=None) -> RebuildResult:
 
     Persons become the clusters of the pairs at or above the link threshold, taken strongest
     first and never joining records that conflict on BSN, sex or date of birth (the same
-    algorithm incremental linking applies, ``regroup``), except pairs a reviewer rejected.
-    Each cluster keeps the person most of its records already had, so a rebuild that agrees
-    with incremental linking moves nothing.
+    algorithm incremental linking applies, ``regroup``). The link reviewer's decisions bind
+    it as they bind intake (``identity.decisions``): an accepted pair stays linked, a
+    rejected pair or a split stays apart, until the decision is undone. Each cluster keeps
+    the person most of its records already had, so a rebuild that agrees with incremental
+    linking moves nothing.
     """
     started = time.perf_counter()
     active = scorer()
@@ -118,26 +120,19 @@ def rebuild(actor: Actor, progress=None) -> RebuildResult:
     ids, persons, identifiers = _all_records(progress, mentions)
     source = plaintext_source(identifiers, ids)
     scored = predict(active.model, source)  # all blocked pairs: conflicts matter too
-    # The model's frames may carry ids as text; map either form back to the record id.
-    by_text = {str(rid): rid for rid in ids} | {rid: rid for rid in ids}
-    rejected = context_links.rejected_pairs()
-    keep = [
-        i
-        for i in range(len(scored))
-        if (by_text[scored.id_l[i]], by_text[scored.id_r[i]]) not in rejected
-    ]
-    kept = subset(scored, keep)
-    clustered = clusters(unambiguous(kept), keep_apart=True)
-    roots = {by_text[rid]: root for (_, rid), root in clustered.items()}
+    decided = decisions.load()
+    roots = group(scored, decided)
     base = {rid: roots.get(rid, rid) for rid in ids}
     rows = {rid: source.row(i) for i, rid in enumerate(ids)}
-    final, evidence, ambiguous = context_links.decide(active.model, rows, mentions, base, rejected)
+    final, evidence, ambiguous = context_links.decide(
+        active.model, rows, mentions, base, decided.apart()
+    )
     current = dict(zip(ids, persons, strict=True))
     with atomic_everywhere():
         target = context_links.write_moves(
             final, evidence, current, kind="rebuild", actor=actor.username
         )
-        reviews = _open_reviews(kept, by_text, target, active)
+        reviews = _open_reviews(without(scored, decided.cannot_link), target, active)
         reviews += context_links.review_ambiguous(active, rows, ambiguous, final)
         _reindex(ids, identifiers)
         count = sum(target[rid] != current[rid] for rid in ids)
@@ -147,7 +142,7 @@ def rebuild(actor: Actor, progress=None) -> RebuildResult:
     )
 
 
-def _open_reviews(predictions, by_text, current, active) -> int:
+def _open_reviews(predictions, current, active) -> int:
     """Review items for uncertain pairs the batch found between different persons."""
     existing = set()
     for a, b in ReviewItem.objects.values_list("record_id", "candidate_id"):
@@ -155,7 +150,7 @@ def _open_reviews(predictions, by_text, current, active) -> int:
     probabilities = predictions.match_probability
     pairs = []
     for i in range(len(predictions)):
-        left, right = by_text[predictions.id_l[i]], by_text[predictions.id_r[i]]
+        left, right = predictions.id_l[i], predictions.id_r[i]
         # The review band, and links that keep_apart refused (a conflicting birth date).
         if probabilities[i] < active.model.review_threshold or current[left] == current[right]:
             continue

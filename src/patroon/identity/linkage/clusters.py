@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from patroon.identity.linkage.model import Predictions
@@ -19,7 +21,14 @@ def conflicting(predictions: Predictions) -> np.ndarray:
     return found
 
 
-def clusters(predictions: Predictions, threshold: float | None = None, *, keep_apart=False):
+def clusters(
+    predictions: Predictions,
+    threshold: float | None = None,
+    *,
+    keep_apart=False,
+    must_link: Iterable[tuple] = (),
+    cannot_link: Iterable[tuple] = (),
+):
     """Groups of records linked by pairs at or above ``threshold`` (default: the model's
     link threshold): (source, id) -> cluster id (the smallest member). Records without a
     link are left out.
@@ -28,6 +37,11 @@ def clusters(predictions: Predictions, threshold: float | None = None, *, keep_a
     strongest first and one that would join two groups holding a conflicting scored pair
     (see ``CONFLICTS``) is skipped: a "Mustafa" at an address then joins the father or the
     son, never both into one person.
+
+    ``must_link`` and ``cannot_link`` are (source, id) pairs a person decided, and a person
+    knows more than the model: must-link pairs are joined before any scored pair, even
+    against a conflict, and cannot-link pairs are never joined, not even through a chain.
+    Where the two contradict each other through a chain, cannot-link wins.
     """
     floor = predictions.model.link_threshold if threshold is None else threshold
     parent: dict = {}
@@ -44,23 +58,32 @@ def clusters(predictions: Predictions, threshold: float | None = None, *, keep_a
     def node(side: str, i: int):
         return (getattr(predictions, f"source_{side}")[i], getattr(predictions, f"id_{side}")[i])
 
-    if keep_apart:
-        for i in np.flatnonzero(conflicting(predictions)):
-            left, right = node("l", i), node("r", i)
-            apart.setdefault(left, set()).add(right)
-            apart.setdefault(right, set()).add(left)
-    chosen = np.flatnonzero(predictions.match_probability >= floor)
-    if keep_apart:
-        chosen = _strongest_first(predictions, chosen)
-    for i in chosen:
-        a, b = find(node("l", i)), find(node("r", i))
-        if a == b or (keep_apart and any(find(x) == b for x in apart.get(a, ()))):
-            continue
+    def keep(left, right) -> None:
+        apart.setdefault(find(left), set()).add(right)
+        apart.setdefault(find(right), set()).add(left)
+
+    def join(left, right) -> None:
+        a, b = find(left), find(right)
+        if a == b or any(find(x) == b for x in apart.get(a, ())):
+            return
         low, high = min(a, b, key=repr), max(a, b, key=repr)
         parent[high] = low
         parent.setdefault(low, low)
         if high in apart:
             apart.setdefault(low, set()).update(apart.pop(high))
+
+    for left, right in cannot_link:
+        keep(left, right)
+    for left, right in sorted(must_link, key=repr):
+        join(left, right)
+    if keep_apart:
+        for i in np.flatnonzero(conflicting(predictions)):
+            keep(node("l", i), node("r", i))
+    chosen = np.flatnonzero(predictions.match_probability >= floor)
+    if keep_apart:
+        chosen = _strongest_first(predictions, chosen)
+    for i in chosen:
+        join(node("l", i), node("r", i))
     return {n: find(n) for n in parent}
 
 

@@ -118,7 +118,7 @@ class _Clusters:
 
     def apart(self, x, y) -> bool:
         """Do two clusters hold a pair that conflicts on BSN, sex or date of birth, or that
-        the link reviewer rejected?"""
+        the link reviewer kept apart (rejected, or split)?"""
         key = (x, y) if str(x) <= str(y) else (y, x)
         if key not in self._apart:
             self._apart[key] = any(
