@@ -139,7 +139,14 @@ def relink_around(record_ids: Iterable[uuid.UUID], score: Scorer) -> None:
         signals = {(r[2], r[3]) for r in batch} - seen_signals
         seen_signals |= signals
         refs = list({ref for _, ref in signals})
-        named = [r for r in _query(fields, "source_reference__in", refs) if (r[2], r[3]) in signals]
+        # With the organisations too: the index leads with the organisation, and without it
+        # PostgreSQL scanned the whole vault (35 ms a record at a million records).
+        codes = {"organisation_code__in": list({code for code, _ in signals})}
+        named = [
+            r
+            for r in _query(fields, "source_reference__in", refs, **codes)
+            if (r[2], r[3]) in signals
+        ]
         found.update((r[0], r) for r in named)
         persons = {r[1] for r in named} - seen_persons
     if len({(r[2], r[3]) for r in found.values()}) == len(found):
@@ -160,9 +167,9 @@ def relink_around(record_ids: Iterable[uuid.UUID], score: Scorer) -> None:
     review_ambiguous(score, rows, ambiguous, final)
 
 
-def _query(fields: tuple, lookup: str, values: list) -> list[tuple]:
+def _query(fields: tuple, lookup: str, values: list, **also) -> list[tuple]:
     out = []
     for i in range(0, len(values), CHUNK):
-        rows = IdentityRecord.objects.filter(**{lookup: values[i : i + CHUNK]})
+        rows = IdentityRecord.objects.filter(**{lookup: values[i : i + CHUNK]}, **also)
         out.extend(rows.values_list(*fields))
     return out
