@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 
+import numpy as np
 import pytest
 
 from patroon.proximity.simulation import (
@@ -13,6 +14,7 @@ from patroon.proximity.simulation import (
     score,
 )
 from patroon.proximity.simulation.scenarios import SCENARIOS, SENSOR_KINDS
+from patroon.proximity.simulation.truth import episodes
 from tests.shared_data import shared_data
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in the Netherlands: school hours
@@ -126,3 +128,29 @@ def test_scoring_matches_counts_repeats_false_alarms_and_passings():
     assert result["false_alarms_by_kind"] == {"zone_breach": 1}
     assert result["false_alarms_per_pair_hour"] == 0.5
     assert (result["alarms_per_passing_max"], result["motorway_passings"]) == (2, 1)
+
+
+def test_an_episode_is_armed_from_the_last_moment_the_wearer_was_clearly_out():
+    inside = np.array([0, 0, 0, 1, 1, 0, 0, 0, 1, 0], dtype=bool)
+    out = np.array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0], dtype=bool)
+    assert episodes(inside, out) == [(1, 3, 5), (6, 8, 9)]
+    # Never clearly out before: an alarm from the very start is for this episode.
+    assert episodes(np.array([0, 1, 0], dtype=bool), np.zeros(3, dtype=bool)) == [(0, 1, 2)]
+
+
+def test_an_alarm_on_the_accuracy_circle_of_a_wearer_lingering_at_the_edge_detects_the_breach():
+    """He stood a few metres outside the home zone for minutes, alarmed on his accuracy circle,
+    then stepped in: no new alarm is due, and the early one is the detection, not a false one."""
+    armed = START
+    entered = START + timedelta(minutes=5)
+    breach = TruthEvent(
+        "p1", "zone_breach", ("p1-a",), entered, entered + timedelta(minutes=1), subject="home"
+    )
+    breach.armed_from = armed
+    early = ObservedAlarm("p1", "zone_breach", "p1-a", armed + timedelta(seconds=15), "home")
+    result = score([breach], [early], pair_hours=1.0)
+    assert result["breach_recall_accurate"]["detected"] == 1
+    assert result["false_alarms"] == 0
+    breach.armed_from = None  # the old window: starting two minutes before he stepped in
+    result = score([breach], [early], pair_hours=1.0)
+    assert (result["breach_recall_accurate"]["detected"], result["false_alarms"]) == (0, 1)

@@ -2,7 +2,10 @@
 
 Matching: an alarm matches a truth event of the same pair and kind whose window, widened by
 ``GRACE`` on both sides, holds the alarm's time (early too: the engine counts an approach
-when the accuracy circles *could* touch, before the true positions do). Device-bound kinds
+when the accuracy circles *could* touch, before the true positions do). The window opens at the
+event's ``armed_from`` when that is earlier: a wearer who lingered just outside, never clearly
+out, may have been alarmed on his accuracy circle long before he stepped in, and the engine
+rightly does not alarm again when he does. Device-bound kinds
 (sensors, signal loss) must also name the same device, zone breaches the same zone. An
 approach alarm during a motorway passing belongs to the passing. The first matching alarm
 detects the event; further ones are repeats. An alarm that matches nothing is a false alarm,
@@ -11,7 +14,8 @@ apart, because the engine favours recall on uncertain positions by design.
 
 Latency, in simulated seconds: from ``detectable_at`` (the first ping at or after the event's
 start that carries it, or for signal loss the moment the silence passed the device's limit)
-to the alarm's time; ``delay_s`` is from the event's true start. Both cover accurate events
+to the alarm's time; ``delay_s`` is from the event's true start (negative for an alarm raised on
+an accuracy circle before the true positions met the condition). Both cover accurate events
 only: on poor positions "when it became detectable" is not well defined. A driver that timestamps
 processing can pass ``wall_latency_s`` per alarm (wall clock from feeding the ping that raised
 it to the alarm being stored); those are summarised as they are."""
@@ -44,7 +48,8 @@ class ObservedAlarm:
 
 def _matches(alarm: ObservedAlarm, event: TruthEvent) -> bool:
     kind = "approach" if event.kind == "motorway_passing" else event.kind
-    if alarm.kind != kind or not event.start - GRACE <= alarm.time <= event.end + GRACE:
+    opens = min(event.start, event.armed_from or event.start)
+    if alarm.kind != kind or not opens - GRACE <= alarm.time <= event.end + GRACE:
         return False
     if event.kind in DEVICE_KINDS:
         return alarm.device in event.devices

@@ -6,6 +6,11 @@ zone) and ends when they are clearly out again (beyond the radius x (1 + hystere
 further than the re-arm margin from the zone, or the zone's schedule ends). Episodes are
 measured every ``FINE_S`` seconds of the interpolated paths, so a start is exact to 5 s.
 
+Positions carry an accuracy circle, and the engine alarms when the circle touches the zone or
+radius: on a wearer a few metres outside, before the true positions are in. Such an early alarm
+belongs to the episode as long as the wearer did not clearly leave in between, so each episode
+also records ``armed_from``: the first moment after the last clearly-out moment before it.
+
 An episode whose condition holds for less than ``min_held_s`` (a car crossing the corner of a
 zone) is marked ``brief``: the engine's dwell rule (two pings inside) cannot see it by design,
 so it is reported apart and left out of recall; an alarm on it is not a false alarm."""
@@ -39,19 +44,23 @@ class TruthEvent:
     subject: str | None = None
     brief: bool = False
     detectable_at: datetime | None = None  # first ping (or tick) that could reveal it
+    armed_from: datetime | None = None  # since when an alarm on an accuracy circle is for this
 
 
-def episodes(inside: np.ndarray, out: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) sample index of each episode: from ``inside`` until ``out``."""
-    found, first = [], None
+def episodes(inside: np.ndarray, out: np.ndarray) -> list[tuple[int, int, int]]:
+    """(armed, first, last) sample index of each episode: from ``inside`` until ``out``;
+    ``armed`` is the sample after the last ``out`` before ``first`` (0 if there was none)."""
+    found, first, armed = [], None, 0
     for index in np.flatnonzero(inside | out):
         if first is None and inside[index]:
             first = index
         elif first is not None and out[index]:
-            found.append((first, index))
+            found.append((armed, first, index))
             first = None
+        if out[index]:
+            armed = index + 1
     if first is not None:
-        found.append((first, len(inside) - 1))
+        found.append((armed, first, len(inside) - 1))
     return found
 
 
@@ -96,7 +105,7 @@ def measure(
     moments = [start + timedelta(seconds=float(s)) for s in seconds]
     found = []
 
-    def event(kind, first, last, tracks, subject, held):
+    def event(kind, armed, first, last, tracks, subject, held):
         worst = max(
             float(np.max(track.accuracy[_grid_span(seconds, first, last)])) for track in tracks
         )
@@ -110,6 +119,7 @@ def measure(
                 accurate=worst <= ACCURATE_M,
                 subject=subject,
                 brief=int(held[first : last + 1].sum()) * FINE_S < min_held_s,
+                armed_from=moments[armed],
             )
         )
 
@@ -120,8 +130,8 @@ def measure(
         if distance.min() <= radius:
             out = distance > radius * (1 + config.hysteresis)
             held = distance <= radius
-            for first, last in episodes(held, out):
-                event(kind, first, last, (perpetrator, victim), devices[1], held)
+            for armed, first, last in episodes(held, out):
+                event(kind, armed, first, last, (perpetrator, victim), devices[1], held)
     for spec, zone in zones:
         to_zone = zone_distance(spec, p_east, p_north)
         if to_zone.min() > 0:
@@ -129,8 +139,8 @@ def measure(
         active = np.array([zone.active_at(moment) for moment in moments])
         out = (to_zone > config.zone_rearm_margin_m) | ~active
         held = (to_zone == 0) & active
-        for first, last in episodes(held, out):
-            event("zone_breach", first, last, (perpetrator,), spec.name, held)
+        for armed, first, last in episodes(held, out):
+            event("zone_breach", armed, first, last, (perpetrator,), spec.name, held)
     return found
 
 
