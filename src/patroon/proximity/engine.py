@@ -120,6 +120,11 @@ class PairEngine:
         self.raised: set[tuple[str, str]] = set()  # (kind, device) of latched sensor alarms
         self.trackers: dict[tuple[str, str], Tracker] = {}
         self.fast = False  # the devices were told to report at the alarm rate
+        # Each tick visits every pair: work the limits out once, not per device per tick.
+        self.silence_limits = {
+            device: timedelta(minutes=config.signal_loss_minutes[config.device_type(device)])
+            for device in devices
+        }
 
     # -- input -----------------------------------------------------------------------------
 
@@ -175,9 +180,7 @@ class PairEngine:
         """Signal loss: no ping for the device type's limit."""
         outcome = Outcome()
         for device, heard in self.last_heard.items():
-            minutes = self.config.signal_loss_minutes[self.config.device_type(device)]
-            limit = timedelta(minutes=minutes)
-            if device not in self.lost and now - heard > limit:
+            if device not in self.lost and now - heard > self.silence_limits[device]:
                 self.lost.add(device)
                 silent = round((now - heard).total_seconds())
                 self._raise(outcome, "signal_loss", device, now, {"silent_seconds": silent})

@@ -9,6 +9,8 @@ import hashlib
 import json
 from datetime import time
 
+import msgspec
+
 from patroon.proximity.engine import PairConfig, Ping
 from patroon.proximity.zones import Window, Zone
 from patroon.security.keys import cipher
@@ -32,7 +34,10 @@ def secret_hash(secret: str) -> str:
 
 
 def seal_position(lat: float, lon: float, accuracy_m: float, speed: float | None) -> bytes:
-    return cipher().encrypt(json.dumps([lat, lon, accuracy_m, speed]), POSITION_PURPOSE)
+    # msgspec writes the same JSON array as json.dumps, without spaces, in a tenth of the
+    # time: this runs for every position a worker stores.
+    plain = msgspec.json.encode([lat, lon, accuracy_m, speed]).decode()
+    return cipher().encrypt(plain, POSITION_PURPOSE)
 
 
 def open_position(envelope: bytes) -> tuple[float, float, float, float | None]:
