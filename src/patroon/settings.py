@@ -311,6 +311,21 @@ PATROON_RULES_FILE = os.environ.get(
 # Called with (organisation code, source reference, position, new person) of every mention
 # whose identity record moved to another person (link, merge, split, undo, rebuild).
 PATROON_PERSONS_MOVED_HOOKS = ["patroon.signals.services.persons_moved"]
+# Called with every change of persons (identity.moves.Moved): references held outside the
+# vault follow a person that a merge emptied, and go back when the merge is undone.
+PATROON_PERSON_CHANGE_HOOKS = ["patroon.signals.follow.person_changed"]
+# Those references, as app.Model.field (signals and timelines follow through their mentions).
+PATROON_PERSON_REF_FIELDS = [
+    "cases.Case.victim_ref",
+    "cases.Case.perpetrator_ref",
+    "cases.Child.person_ref",
+    "risk.Assessment.victim_ref",
+    "risk.Assessment.perpetrator_ref",
+    "risk.Disagreement.victim_ref",
+    "registry.Victim.person_ref",
+]
+# Called with what followed (signals.follow.Followed), inside the same transaction.
+PATROON_REFS_FOLLOWED_HOOKS = ["patroon.cases.hooks.refs_followed"]
 PATROON_PERSON_RESOLVER = os.environ.get(
     "PATROON_PERSON_RESOLVER", "patroon.identity.resolution.LinkageResolver"
 )

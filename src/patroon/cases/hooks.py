@@ -77,3 +77,40 @@ def _breaches(case: Case, s, kinds, now) -> None:
         if created:
             for member in case.members.filter(removed_at__isnull=True).select_related("user"):
                 notify.send(member.user, notify.BREACH, case, key=f"{breach.pk}")
+
+
+def refs_followed(followed: Sequence) -> None:
+    """The case's victim or alleged perpetrator was merged with another person in the vault
+    (or the merge was undone): the case follows, and its history says so. When the victim
+    now has a second open case, both say so too: their directors decide which one goes on."""
+    now = timezone.now()
+    for item in followed:
+        if not item.field.startswith("cases.Case."):
+            continue
+        role = item.field.rsplit(".", 1)[1].removesuffix("_ref")
+        kind = "person_merge_undone" if item.undone else "person_merged"
+        for case in Case.objects.filter(pk__in=item.object_ids):
+            CaseEvent.objects.create(
+                case=case,
+                kind=kind,
+                at=now,
+                by=SYSTEM.username,
+                detail={"role": role, "change": str(item.change)},
+            )
+            if role == VICTIM and case.status in OPEN_STATUSES:
+                _also_open(case, item.to_person, now)
+
+
+def _also_open(case: Case, victim_ref, now) -> None:
+    others = Case.objects.filter(victim_ref=victim_ref, status__in=OPEN_STATUSES).exclude(
+        pk=case.pk
+    )
+    for other in others:
+        for one, two in ((case, other), (other, case)):
+            CaseEvent.objects.create(
+                case=one,
+                kind="victim_in_other_case",
+                at=now,
+                by=SYSTEM.username,
+                detail={"case": two.number},
+            )

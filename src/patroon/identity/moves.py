@@ -4,7 +4,9 @@ A link, a merge accepted by the link reviewer, a split, a batch rebuild and an u
 records; nothing is deleted, every move is a ``PersonChange`` naming the records it moved,
 so any change can be undone exactly. After a move, the hooks in
 ``PATROON_PERSONS_MOVED_HOOKS`` let the signals (and through them the timelines and alerts)
-follow the new persons.
+follow the new persons, and those in ``PATROON_PERSON_CHANGE_HOOKS`` hear of the change itself
+(``Moved``): a person emptied by it lives on in the person that took its records, so whatever
+else refers to it (a case, an assessment) follows, and goes back when the change is undone.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
@@ -29,6 +32,19 @@ class MoveError(ValueError):
     """The change cannot be made (already undone, nothing to move, unknown person)."""
 
 
+@dataclass(frozen=True)
+class Moved:
+    """A change as the rest of the system needs to know it: pseudonymous references only."""
+
+    change: uuid.UUID
+    from_person: uuid.UUID
+    to_person: uuid.UUID
+    # ``from_person`` has no records left: a reference to it now means ``to_person``.
+    emptied: bool
+    # The change this one reverses (an undo), if any.
+    undoes: uuid.UUID | None = None
+
+
 def move_records(
     record_ids: Sequence[uuid.UUID],
     from_person: uuid.UUID,
@@ -37,6 +53,7 @@ def move_records(
     kind: str,
     actor: str,
     reason: str,
+    undoes: uuid.UUID | None = None,
 ) -> PersonChange:
     record_ids = list(record_ids)
     if not record_ids:
@@ -57,6 +74,10 @@ def move_records(
         created_at=now,
     )
     _announce(record_ids, to_person)
+    emptied = not IdentityRecord.objects.filter(person=from_person).exists()
+    moved = Moved(change.id, from_person, to_person, emptied, undoes)
+    for hook in _change_hooks():
+        hook(moved)
     return change
 
 
@@ -92,7 +113,13 @@ def undo(change_id: uuid.UUID, *, actor: str, reason: str) -> PersonChange:
     if moved_on.exists():
         raise MoveError("some records moved again since; undo the later change first")
     reverse = move_records(
-        records, change.to_person, change.from_person, kind="undo", actor=actor, reason=reason
+        records,
+        change.to_person,
+        change.from_person,
+        kind="undo",
+        actor=actor,
+        reason=reason,
+        undoes=change.pk,
     )
     PersonChange.objects.filter(pk=change.pk).update(undone_by=reverse.pk)
     return reverse
@@ -112,3 +139,8 @@ def _announce(record_ids: list[uuid.UUID], person: uuid.UUID) -> None:
 @functools.cache
 def _hooks() -> tuple:
     return tuple(import_string(path) for path in settings.PATROON_PERSONS_MOVED_HOOKS)
+
+
+@functools.cache
+def _change_hooks() -> tuple:
+    return tuple(import_string(path) for path in settings.PATROON_PERSON_CHANGE_HOOKS)

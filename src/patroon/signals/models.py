@@ -49,3 +49,16 @@ class SignalPerson(models.Model):
 class SignalBehaviour(models.Model):
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="behaviours")
     code = models.CharField(max_length=60, db_index=True)
+
+
+class RefFollow(models.Model):
+    """A person reference outside the vault that followed a merge (``signals.follow``): kept
+    so that undoing the merge puts exactly these references back, and no others."""
+
+    change = models.UUIDField(db_index=True)  # identity.PersonChange that emptied the person
+    field = models.CharField(max_length=80)  # app.Model.field
+    object_id = models.CharField(max_length=64)
+    from_person = models.UUIDField()
+    to_person = models.UUIDField()
+    followed_at = models.DateTimeField()
+    reverted_at = models.DateTimeField(null=True)

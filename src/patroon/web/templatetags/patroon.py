@@ -255,6 +255,9 @@ CASE_LABELS = {
         "child_added": _("Child added"),
         "aftercare_done": _("Aftercare check-in done"),
         "new_signal": _("New signal on the timeline"),
+        "person_merged": _("Linked to another person record of the same person"),
+        "person_merge_undone": _("Link to another person record undone"),
+        "victim_in_other_case": _("The victim also has another open case"),
         "dossier_exported": _("Dossier exported"),
     },
 }
