@@ -27,7 +27,9 @@ import numpy as np
 from patroon_encode.blocking import KEYS, blocking_values
 from patroon_encode.fields import FIELDS, linkage_fields
 
-FORMAT = "patroon-encode/1"
+#: The encoding and its normalisation (``fields.py``): files of different formats do not
+#: link. 2: initials that are also particles ("T.M.", "D.") keep their initial.
+FORMAT = "patroon-encode/2"
 #: Fields encoded as Bloom filters, for similarity comparison.
 BLOOM_FIELDS = ("given_name", "surname", "street", "city")
 #: Token domains shared between fields, so that equality across those fields is visible.

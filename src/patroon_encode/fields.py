@@ -111,12 +111,20 @@ def split_surname(prefix: str | None, surname: str | None) -> tuple[str, str, st
     return _core(parts), full, ""
 
 
-def given_name(given_names: str | None) -> tuple[str, str]:
-    """(first given name, its initial). Initials only ("J.M.") give no name, just the initial.
-
-    Leading particles are skipped, so a surname typed into the given-name field
+def _given_words(given_names: str | None) -> list[str]:
+    """The folded given names. Initials only ("T.M.", "D.") are kept as they are: "t" and
+    "d" are also particles ("van 't Hof", "d'Ancona"), and stripping them lost the initial.
+    Otherwise leading particles are skipped, so a surname typed into the given-name field
     ("van der Berg") compares with the surname core ("berg")."""
-    words = _strip_particles([w for w in fold(given_names).split(" ") if w])
+    words = [w for w in fold(given_names).split(" ") if w]
+    if all(len(w) == 1 for w in words):
+        return words
+    return _strip_particles(words)
+
+
+def given_name(given_names: str | None) -> tuple[str, str]:
+    """(first given name, its initial). Initials only ("J.M.") give no name, just the initial."""
+    words = _given_words(given_names)
     if not words:
         return "", ""
     if all(len(w) == 1 for w in words):
@@ -128,8 +136,7 @@ def given_name(given_names: str | None) -> tuple[str, str]:
 def other_given_names(given_names: str | None) -> str:
     """The given names after the first written-out one ("Anna Maria Johanna" -> "maria
     johanna"): two people can share a first name, rarely all of them."""
-    words = _strip_particles([w for w in fold(given_names).split(" ") if w])
-    full = [w for w in words if len(w) > 1]
+    full = [w for w in _given_words(given_names) if len(w) > 1]
     return " ".join(full[1:])
 
 

@@ -52,3 +52,12 @@ def test_initials_and_swapped_particles():
     assert linkage_columns({"given_names": "J.M."})["given_name"] is None
     assert linkage_columns({"given_names": "J.M."})["given_initial"] == "j"
     assert linkage_columns({"given_names": "van der Berg"})["given_name"] == "berg"
+
+
+def test_initials_that_are_also_particles_keep_their_initial():
+    """ "T.M." and "D." were read as the particles 't and d': the initial was lost or wrong."""
+    assert linkage_columns({"given_names": "T.M."})["given_initial"] == "t"
+    assert linkage_columns({"given_names": "D."})["given_initial"] == "d"
+    assert linkage_columns({"given_names": "D. J."})["given_initial"] == "d"
+    assert linkage_columns({"given_names": "T. Maria"})["given_name"] == "maria"
+    assert linkage_columns({"given_names": "van 't Hof"})["given_name"] == "hof"

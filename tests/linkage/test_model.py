@@ -88,3 +88,13 @@ def test_encoded_model_json_holds_no_plaintext(febrl_sample):
     text = " ".join(_string_values(model.to_json()))
     values = {v for _, r in febrl_sample[0] for v in r.values() if v and len(v) >= 4}
     assert not [v for v in values if f"'{v}'" in text or f'"{v}"' in text]
+
+
+def test_files_from_different_encoder_releases_are_refused(febrl_sample):
+    """The normalisation changed between formats: linking across them would quietly miss."""
+    from dataclasses import replace
+
+    first, second = _sources("encoded", febrl_sample)
+    older = replace(second, encoding={**second.encoding, "format": "patroon-encode/1"})
+    with pytest.raises(ValueError, match="different encoder releases"):
+        train(first, older, profile="separate")

@@ -182,6 +182,12 @@ def _check(sources: tuple[Source, ...]) -> tuple[str, str]:
         raise ValueError("all sources must be in the same mode")
     if len({(s.encoding or {}).get("key_id") for s in sources}) != 1:
         raise ValueError("encoded sources were made with different keys")
+    formats = sorted({str((s.encoding or {}).get("format")) for s in sources})
+    if len(formats) != 1:
+        raise ValueError(
+            f"encoded sources were made by different encoder releases ({', '.join(formats)}): "
+            "re-encode with the same release of patroon-encode"
+        )
     return modes.pop(), "dedupe_only" if len(sources) == 1 else "link_only"
 
 
@@ -316,6 +322,8 @@ def predict(model: TrainedModel, *sources: Source, min_probability: float = 0.0)
         raise ValueError(f"model is for {model.mode}/{model.link_type}, not {mode}/{link_type}")
     if mode == ENCODED and sources[0].encoding["key_id"] != model.encoding["key_id"]:
         raise ValueError("sources and model were encoded with different keys")
+    if mode == ENCODED and sources[0].encoding.get("format") != model.encoding.get("format"):
+        raise ValueError("sources and model come from different encoder releases: retrain")
     linker = _linker(sources, model.splink_settings)
     frame = linker.inference.predict(
         threshold_match_probability=min_probability or None, warning_mode="never"
