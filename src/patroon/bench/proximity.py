@@ -40,6 +40,7 @@ import uvloop
 from patroon.bench.common import machine
 
 INTERVAL_S = 10
+RESEND_AFTER_S = 20.0
 BURST_EVERY_S = 30
 BURST_HOLD_S = 5
 
@@ -217,7 +218,11 @@ def _stop(process: subprocess.Popen) -> None:
 async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
     """All simulated devices as two MQTT sessions on one event loop (the lean ``mqtt_wire``
     client, so that the devices' side costs little of the machine the worker runs on): one
-    publishes every message with QoS 1 at its moment, the other collects the receipts."""
+    publishes every message with QoS 1 at its moment, the other collects the receipts.
+
+    Like a real device, a simulated one sends a message again when no receipt came within
+    ``RESEND_AFTER_S`` (the broker may drop what a slow worker session cannot take in); its
+    latency still counts from the first send, and the number of resends is reported."""
     from patroon.proximity.mqtt import inbound_topic
     from patroon.proximity.mqtt_wire import open_session
 
@@ -228,6 +233,8 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
 
     last: dict[str, int] = {}
     confirmations: list[tuple[str, bytes, int]] = []
+    waiting: dict[tuple[str, int], tuple] = {}  # no receipt yet: the packet, to send again
+    resent = 0
 
     def on_receipts(session, messages) -> None:
         """Receipts, and alarms for victim devices, which confirm them as a device does."""
@@ -239,8 +246,10 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
             for number in document.get("stored", ()):
                 if number % 2 == 0:  # a position or heartbeat, not a confirmation
                     stored.setdefault((device, number), now)
+                    waiting.pop((device, number), None)
             for item in document.get("rejected", ()):
                 rejected[item["error"]] += 1
+                waiting.pop((device, item.get("msg")), None)
             alarms = document.get("alarms", ())
             for alarm in alarms:
                 pushed[alarm["kind"]] += 1
@@ -270,8 +279,19 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
         message["t"] += shift
         topic = inbound_topic(partition[device], device, prefix)
         wire.append((offset, (device, message["msg"]), (topic, json.dumps(message).encode(), 1)))
+
+    def overdue(now: float) -> list:
+        nonlocal resent
+        late = [key for key in waiting if now - sent[key] > RESEND_AFTER_S * (1 + resent_of[key])]
+        for key in late:
+            resent_of[key] += 1
+        resent += len(late)
+        return [waiting[key] for key in late]
+
+    resent_of: Counter = Counter()
     await asyncio.sleep(max(0.0, began - time.time()))
     index = 0
+    next_check = began + 1.0
     while index < len(wire):
         now = time.time()
         batch = []
@@ -279,15 +299,20 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
             _, key, packet = wire[index]
             sent[key] = now
             last[key[0]] = key[1]
+            waiting[key] = packet
             batch.append(packet)
             index += 1
         batch += confirmations
         confirmations.clear()
+        if now >= next_check:
+            batch += overdue(now)
+            next_check = now + 1.0
         sender.publish_many(batch)
         await asyncio.sleep(0.005)
     played = time.time() - began
     deadline = time.time() + 60
-    while len(stored) + sum(rejected.values()) < len(sent) and time.time() < deadline:
+    while waiting and time.time() < deadline:
+        sender.publish_many(overdue(time.time()))
         await asyncio.sleep(0.2)
     sender.disconnect()
     listener.disconnect()
@@ -298,6 +323,7 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
         "pushed": pushed,
         "played": played,
         "shift": shift,
+        "resent": resent,
     }
 
 
@@ -336,6 +362,7 @@ def _mqtt_phase(world, secrets: dict, workers: int) -> dict:
         "stored_per_s_lowest_60s": _sustained(list(stored.values())),
         "store_latency": _percentiles(list(latencies.values())),
         "store_latency_p99_ms_by_30s": _by_window(sent, latencies),
+        "resent_without_receipt": run["resent"],
         "alarms_pushed_to_victim_devices": sum(run["pushed"].values()),
         "cpu": cpu,
         "_latencies": latencies,
