@@ -2,15 +2,21 @@
 
 Django's ``bulk_create`` builds a model instance per row and stalls near 2,000 signals/s on
 this class of machine; the import needs more. This writes plain tuples with ``executemany``
-(SQLite) or ``COPY`` (PostgreSQL), converting each value with the model field's own
+(SQLite) or binary ``COPY`` (PostgreSQL), converting each value with the model field's own
 ``get_db_prep_value`` so types stay exactly what the ORM would store.
+
+Binary, because text COPY spent 15 us of client CPU per row of the victim devices' ping log
+formatting timestamps, UUIDs and ciphertext as text (and the server as long parsing them
+back); binary costs 5 (measured on the ping row, 14 columns).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.db import connections, router
 
@@ -35,6 +41,7 @@ PASS_THROUGH = frozenset(
 
 
 MEMOISED = frozenset({"DateTimeField", "DateField"})
+_TYPE_MODIFIER = re.compile(r"\(.*\)")
 
 
 def _converter(field, connection):
@@ -44,12 +51,27 @@ def _converter(field, connection):
     if kind in PASS_THROUGH:
         return None
     if kind == "UUIDField":
-        # Callers may pass a UUID or its 32-digit hex form (PostgreSQL takes both).
-        if connection.features.has_native_uuid_field:
-            return None
+        # Callers may pass a UUID or its 32-digit hex form.
+        if connection.vendor == "postgresql":  # binary COPY takes UUID objects only
+            return lambda value: uuid.UUID(value) if isinstance(value, str) else value
         return lambda value: value.hex if isinstance(value, uuid.UUID) else value
     prep = functools.partial(field.get_db_prep_value, connection=connection, prepared=False)
+    if kind == "DateTimeField" and connection.vendor == "postgresql":
+        # An aware datetime is what Django would send PostgreSQL anyway; only a naive one
+        # needs its conversion (and warning). Ping times are all different: no memo helps.
+        return lambda value: value if _aware(value) else prep(value)
     return functools.lru_cache(maxsize=4096)(prep) if kind in MEMOISED else prep
+
+
+def _aware(value) -> bool:
+    return value is None or (isinstance(value, datetime) and value.tzinfo is not None)
+
+
+def _copy_types(fields, connection) -> list[str]:
+    """PostgreSQL type names for binary COPY: the fields' column types without modifiers
+    ("varchar(40)" -> "varchar"); psycopg knows the SQL spellings ("bigint", "timestamp
+    with time zone") as well."""
+    return [_TYPE_MODIFIER.sub("", f.db_type(connection)).strip().lower() for f in fields]
 
 
 def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -67,7 +89,9 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     quoted = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+            statement = f"COPY {table} ({quoted}) FROM STDIN (FORMAT BINARY)"
+            with cursor.cursor.copy(statement) as copy:
+                copy.set_types(_copy_types(fields, connection))
                 for row in prepared:
                     copy.write_row(row)
         else:
