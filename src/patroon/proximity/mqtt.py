@@ -21,12 +21,12 @@ work stays on the pipeline's threads.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 from collections import defaultdict
 from datetime import timedelta
 
+import msgspec
 import uvloop
 from django.utils import timezone
 
@@ -179,7 +179,7 @@ class MqttWorker:
 
     def _send(self, documents: list[tuple[str, dict, int]]) -> None:
         messages = [
-            (outbound_topic(device, self.prefix), json.dumps(doc).encode(), qos)
+            (outbound_topic(device, self.prefix), msgspec.json.encode(doc), qos)
             for device, doc, qos in documents
         ]
         if messages and self.loop is not None and self.publisher is not None:

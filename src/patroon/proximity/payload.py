@@ -29,7 +29,7 @@ class PayloadError(ValueError):
     """The message cannot be accepted; the text names the field, for the device's log."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: 2 us less per message (see engine.Ping)
 class Message:
     message_id: int
     kind: str
