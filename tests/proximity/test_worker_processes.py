@@ -123,6 +123,9 @@ def wait_for(path: Path, count: int, timeout: float = 90.0) -> None:
         time.sleep(0.5)
 
 
+BACKLOG = 500
+
+
 def test_killing_the_worker_mid_stream_loses_no_ping_and_no_alarm(world_db):
     env, world, partitions, path = world_db
     name, prefix = f"crash-{uuid.uuid4().hex[:8]}", f"patroon-test-{uuid.uuid4().hex[:8]}/v1"
@@ -132,8 +135,14 @@ def test_killing_the_worker_mid_stream_loses_no_ping_and_no_alarm(world_db):
     try:
         for index, ping in enumerate(pings):
             fleet.send(ping)
-            if index == len(pings) // 2:
+            if index == len(pings) // 2 - BACKLOG:
                 wait_for(path, 1)
+                # Paused, so that a backlog waits for it: a worker that keeps up with the
+                # devices would otherwise be idle when killed, with nothing in flight.
+                worker.send_signal(signal.SIGSTOP)
+            if index == len(pings) // 2:
+                worker.send_signal(signal.SIGCONT)
+                time.sleep(0.05)  # taking in the backlog and writing it
                 worker.send_signal(signal.SIGKILL)  # no goodbye: mid-commit if it happens
                 worker.wait()
                 at_kill = stored(path)[0]
