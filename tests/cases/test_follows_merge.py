@@ -5,7 +5,7 @@ import pytest
 
 from patroon.audit.models import AuditEntry
 from patroon.cases.membership import on_team_for_victim
-from patroon.cases.models import Case
+from patroon.cases.models import Case, Notification
 from patroon.identity import moves
 from patroon.risk import services as risk
 from patroon.signals.models import RefFollow, SignalPerson
@@ -63,6 +63,9 @@ def test_the_case_and_its_team_follow_a_merged_victim_and_go_back_on_undo(world,
     assert assessment.victim_ref == survivor
     assert on_team_for_victim(director, survivor), "the team still sees her timeline"
     assert case.events.filter(kind="person_merged", detail__role="victim").exists()
+    assert Notification.objects.filter(
+        user=world["users"]["director"], case=case, kind="person_merged"
+    ).exists(), "the director is told"
     followed = AuditEntry.objects.filter(object_type="cases.Case.victim_ref", action="update")
     assert list(followed.values_list("object_id", flat=True)) == [str(case.pk)]
 
@@ -104,6 +107,7 @@ def test_a_merge_that_gives_the_victim_two_open_cases_tells_both(world, case):
     merge(world["victim"], survivor)
     assert case.events.get(kind="victim_in_other_case").detail == {"case": "OTHER-1"}
     assert second.events.get(kind="victim_in_other_case").detail == {"case": case.number}
+    assert Notification.objects.filter(case=case, kind="victim_in_other_case").count() == 1
 
 
 pytestmark = pytest.mark.django_db

@@ -88,8 +88,8 @@ def refs_followed(followed: Sequence) -> None:
         if not item.field.startswith("cases.Case."):
             continue
         role = item.field.rsplit(".", 1)[1].removesuffix("_ref")
-        kind = "person_merge_undone" if item.undone else "person_merged"
-        for case in Case.objects.filter(pk__in=item.object_ids):
+        kind = notify.PERSON_MERGE_UNDONE if item.undone else notify.PERSON_MERGED
+        for case in Case.objects.filter(pk__in=item.object_ids).select_related("director"):
             CaseEvent.objects.create(
                 case=case,
                 kind=kind,
@@ -97,20 +97,28 @@ def refs_followed(followed: Sequence) -> None:
                 by=SYSTEM.username,
                 detail={"role": role, "change": str(item.change)},
             )
-            if role == VICTIM and case.status in OPEN_STATUSES:
+            if case.status not in OPEN_STATUSES:
+                continue
+            if case.director is not None:
+                notify.send(case.director, kind, case, key=f"{item.change}:{role}")
+            if role == VICTIM:
                 _also_open(case, item.to_person, now)
 
 
 def _also_open(case: Case, victim_ref, now) -> None:
-    others = Case.objects.filter(victim_ref=victim_ref, status__in=OPEN_STATUSES).exclude(
-        pk=case.pk
+    others = (
+        Case.objects.filter(victim_ref=victim_ref, status__in=OPEN_STATUSES)
+        .exclude(pk=case.pk)
+        .select_related("director")
     )
     for other in others:
         for one, two in ((case, other), (other, case)):
             CaseEvent.objects.create(
                 case=one,
-                kind="victim_in_other_case",
+                kind=notify.VICTIM_IN_OTHER_CASE,
                 at=now,
                 by=SYSTEM.username,
                 detail={"case": two.number},
             )
+            if one.director is not None:
+                notify.send(one.director, notify.VICTIM_IN_OTHER_CASE, one, key=two.number)

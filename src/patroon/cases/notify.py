@@ -34,6 +34,9 @@ NEW_SIGNAL = "new_signal"
 BREACH = "breach"
 AFTERCARE_DUE = "aftercare_due"
 DEVICE_ALARM = "device_alarm"
+PERSON_MERGED = "person_merged"
+PERSON_MERGE_UNDONE = "person_merge_undone"
+VICTIM_IN_OTHER_CASE = "victim_in_other_case"
 
 MESSAGES = {
     ASSIGNED: _("You were added to the team of case %(case)s."),
@@ -49,6 +52,15 @@ MESSAGES = {
     BREACH: _("A protective measure in case %(case)s was breached."),
     AFTERCARE_DUE: _("An aftercare check-in for case %(case)s is due."),
     DEVICE_ALARM: _("A victim-device alarm in case %(case)s was not answered in time."),
+    PERSON_MERGED: _(
+        "A person in case %(case)s was linked to another person record: the timeline may "
+        "hold signals that are new to the case."
+    ),
+    PERSON_MERGE_UNDONE: _("A link of a person in case %(case)s to another record was undone."),
+    VICTIM_IN_OTHER_CASE: _(
+        "The victim of case %(case)s also has another open case: agree with its director "
+        "which case goes on."
+    ),
 }
 
 
