@@ -41,6 +41,7 @@ PASS_THROUGH = frozenset(
 
 
 MEMOISED = frozenset({"DateTimeField", "DateField"})
+FEW_ROWS = 2
 _TYPE_MODIFIER = re.compile(r"\(.*\)")
 
 
@@ -88,7 +89,9 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     table = connection.ops.quote_name(model._meta.db_table)
     quoted = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        # A COPY costs a round trip and its own set-up: for a row or two (an audit entry),
+        # a plain INSERT is cheaper.
+        if connection.vendor == "postgresql" and len(prepared) > FEW_ROWS:
             statement = f"COPY {table} ({quoted}) FROM STDIN (FORMAT BINARY)"
             with cursor.cursor.copy(statement) as copy:
                 copy.set_types(_copy_types(fields, connection))
