@@ -93,6 +93,8 @@ def test_a_split_leaves_the_case_where_it_is(world, case):
 def test_only_the_references_of_the_undone_merge_go_back(world, case):
     survivor = other_victim(world)
     change = merge(world["victim"], survivor)
+    case.refresh_from_db()
+    assert case.victim_ref == survivor
     # A case opened by hand on the merged person afterwards is not the merge's to undo.
     later = another_case(case, "LATER-1", survivor)
     moves.undo(change.pk, actor="koppelbeheerder", reason="toch twee vrouwen")
