@@ -128,6 +128,10 @@ COVERED = {
     "hotline-conversation-signal",
     "hotline-conversation-forward",
     "hotline-conversation-close",
+    # tests/hotline/test_forward_to_veilig_thuis.py covers these per role:
+    "referrals",
+    "referral-accept",
+    "referral-list",
     # tests/proximity/test_console.py covers these (monitoring operator, professional):
     "proximity-console",
     "proximity-stream",

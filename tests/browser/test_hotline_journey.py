@@ -159,3 +159,48 @@ def test_the_public_pages_work_on_a_small_phone_screen(browser, live_server, tra
             page.screenshot(path=f"{folder}/hotline-phone-{name}.png", full_page=True)
     context.close()
     assert not problems, problems
+
+
+def test_a_forwarded_report_is_taken_on_at_veilig_thuis_and_the_operator_sees_it(
+    browsing, browser, hotline
+):
+    from patroon.accounts.services import create_confirmed_totp
+    from patroon.hotline import services
+
+    account, operator = hotline
+    vt = factories.organisation("vt-utrecht", "veilig_thuis", "utrecht")
+    worker = factories.user(["professional"], vt)
+    page, problems = browsing.page, {}
+    conversation = services.submit_report(
+        text="Mijn zus wordt door haar vriend gewurgd.",
+        reporter_kind="bystander",
+        urgency="soon",
+        client_address="192.0.2.10",
+    ).conversation
+    services.claim(operator, conversation.pk)
+    services.code_conversation(operator, conversation.pk, ["non_fatal_strangulation"], "partner")
+    services.record_consent(operator, conversation.pk, True)
+    services.convert_to_signal(operator, conversation.pk, persons=[{"role": "victim"}])
+
+    sign_in(browsing, account)
+    browsing.goto(f"/hotline/{conversation.pk}/")
+    page.select_option("#id_region", "utrecht")
+    page.click("section[aria-labelledby=h-forward] button[type=submit]")
+    page.wait_for_selector("text=doorverwijzingen")
+    assert "nog niet in behandeling genomen" in page.inner_text("main")
+    _stop(browsing, "forwarded", problems)
+
+    page.context.clear_cookies()
+    sign_in(browsing, Account(worker, create_confirmed_totp(worker), vt))
+    nav = page.locator("a[href='/referrals/']")
+    assert "1" in nav.inner_text()  # one waiting
+    nav.click()
+    page.wait_for_url(browsing.url("/referrals/"))
+    _stop(browsing, "referrals", problems)
+    page.click(f"#referrals button:has-text('{conversation.reference_code}')")
+    page.wait_for_selector("text=de afzender ziet")
+    assert worker.username in page.inner_text("#referrals")
+    page.locator(f"#referrals a:has-text('{conversation.reference_code}')").click()
+    page.wait_for_selector("text=Niet-fatale verwurging")
+    browsing.guard.assert_clean()
+    assert not problems, problems

@@ -98,12 +98,18 @@ def test_an_invalid_coding_is_reported_field_by_field(operator_api):
     assert {p["name"] for p in bad.json()["invalid-params"]} == {"persons"}
 
 
-def test_forwarding_to_veilig_thuis_needs_consent(operator_api):
+def test_forwarding_to_veilig_thuis_needs_consent_and_a_signal(operator_api):
     conversation = report().conversation
     base = f"/api/v1/hotline/conversations/{conversation.pk}"
     _post(operator_api, f"{base}/claim/")
+    _post(operator_api, f"{base}/coding/", {"behaviours": ["stalking"], "relationship": "partner"})
     assert _post(operator_api, f"{base}/forward/", {"region": "utrecht"}).status_code == 409
     _post(operator_api, f"{base}/consent/", {"given": True})
+    unsent = _post(operator_api, f"{base}/forward/", {"region": "utrecht"})
+    assert unsent.status_code == 409  # nothing to send before it is recorded as a signal
+    assert "signal first" in unsent.json()["detail"]
+    assert operator_api.get(f"{base}/").json()["forwarded_region"] == ""
+    _post(operator_api, f"{base}/signal/", {"persons": [{"role": "victim", "surname": "Berg"}]})
     forwarded = _post(operator_api, f"{base}/forward/", {"region": "utrecht"})
     assert forwarded.status_code == 200
     assert forwarded.json()["forwarded_region"] == "utrecht"

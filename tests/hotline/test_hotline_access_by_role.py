@@ -39,8 +39,8 @@ def test_operator_api_by_token_role(role, hotline_org):
         ("messages", {"text": "Hallo"}, 201),
         ("coding", {"behaviours": ["stalking"], "relationship": "partner"}, 200),
         ("consent", {"given": True}, 200),
-        ("forward", {"region": "utrecht"}, 200),
         ("signal", {"persons": [{"role": "victim", "surname": "Berg"}]}, 201),
+        ("forward", {"region": "utrecht"}, 200),
         ("handover", {"note": "Voor de nacht."}, 200),
     ]
     for action, body, expected in calls:

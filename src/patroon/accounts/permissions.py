@@ -164,6 +164,11 @@ def capabilities_for(roles) -> frozenset[Capability]:
     return frozenset(granted)
 
 
+def roles_with(capability: Capability) -> list[str]:
+    """The codes of the roles that carry ``capability`` (whom to tell about something)."""
+    return [role.value for role, granted in ROLE_CAPABILITIES.items() if capability in granted]
+
+
 def permissions_markdown() -> str:
     caps = list(Capability)
     lines = [
@@ -171,7 +176,8 @@ def permissions_markdown() -> str:
         "",
         "Generated from `src/patroon/accounts/permissions.py` by `patroon docs permissions`;",
         "a test fails when this page and the code drift apart. Access is need-to-know: every",
-        "capability is also limited to the user's own organisation's records.",
+        "capability is also limited to the user's own organisation's records (and the signals",
+        "another organisation referred to it with the reporter's consent).",
         "",
         "| role | " + " | ".join(f"`{c.value}`" for c in caps) + " | why |",
         "|---" * (len(caps) + 2) + "|",

@@ -377,7 +377,7 @@ class InboxView(APIView):
                 "case": n.case_id,
                 "created_at": n.created_at,
                 "read_at": n.read_at,
-                "message": notify.message(n.kind, n.case.number if n.case else ""),
+                "message": notify.message(n.kind, n.subject),
             }
             for n in selectors.inbox(actor)
         ]

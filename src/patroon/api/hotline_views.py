@@ -58,6 +58,10 @@ def _hotline_problem(request, exc: services.HotlineError):
         return _problem(request, 403, "Unknown reference code or wrong passphrase.")
     if isinstance(exc, services.ConsentMissing):
         return _problem(request, 409, "Record the reporter's consent first.")
+    if isinstance(exc, services.SignalMissing):
+        return _problem(
+            request, 409, "Record the conversation as a signal first: that is what is sent."
+        )
     if isinstance(exc, workflow.NotAllowed):
         return _problem(request, 409, f"Not possible now: {exc}.")
     if isinstance(exc, services.ConversionInvalid):
@@ -373,7 +377,10 @@ class SignalView(APIView):
 class ForwardView(APIView):
     @extend_schema(
         operation_id="hotline_conversations_forward",
-        summary="Pass the conversation on to Veilig Thuis of a region (needs consent)",
+        summary=(
+            "Refer the conversation's signal to Veilig Thuis of a region (needs consent and the "
+            "signal); it appears in their referrals"
+        ),
         request=ForwardInputSerializer,
         responses={200: ConversationDetailSerializer, **problems(400, 401, 403, 404, 409)},
     )

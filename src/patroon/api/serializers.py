@@ -125,3 +125,13 @@ class ProblemSerializer(serializers.Serializer):
         fields = super().get_fields()
         fields["invalid-params"] = fields.pop("invalid_params")
         return fields
+
+
+class ReferralSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    signal = serializers.UUIDField(source="signal_id")
+    reference = serializers.CharField()
+    from_organisation = serializers.CharField(source="from_organisation.code")
+    referred_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    accepted_by = serializers.CharField()

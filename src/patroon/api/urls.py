@@ -55,6 +55,12 @@ urlpatterns = [
     path("cases/<uuid:case_id>/children/", case_views.ChildAddView.as_view(), name="case-children"),
     path("cases/<uuid:case_id>/dossier/", case_views.DossierView.as_view(), name="case-dossier"),
     path("inbox/", case_views.InboxView.as_view(), name="inbox"),
+    path("referrals/", views.ReferralCollectionView.as_view(), name="referral-list"),
+    path(
+        "referrals/<int:referral_id>/accept/",
+        views.ReferralAcceptView.as_view(),
+        name="referral-accept",
+    ),
     path("alerts/", alert_views.AlertCollectionView.as_view(), name="alert-list"),
     path("alerts/<uuid:alert_id>/", alert_views.AlertDetailView.as_view(), name="alert-detail"),
     path(

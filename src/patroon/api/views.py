@@ -15,6 +15,7 @@ from patroon.api.authentication import actor_of
 from patroon.api.problems import problem_response
 from patroon.api.serializers import (
     ProblemSerializer,
+    ReferralSerializer,
     SignalDetailSerializer,
     SignalInputSerializer,
     SignalPageSerializer,
@@ -23,7 +24,7 @@ from patroon.api.serializers import (
 )
 from patroon.signals import selectors
 from patroon.signals.messages import render
-from patroon.signals.services import record_signal
+from patroon.signals.services import accept_referral, record_signal
 from patroon.signals.store import CREATED
 
 PROBLEM = OpenApiResponse(ProblemSerializer, description="Problem details (RFC 9457)")
@@ -108,3 +109,26 @@ class SignalDetailView(APIView):
     def get(self, request, signal_id: uuid.UUID):
         view = selectors.signal_detail(actor_of(request), signal_id, purpose="API read")
         return Response(SignalDetailSerializer(view).data)
+
+
+class ReferralCollectionView(APIView):
+    @extend_schema(
+        operation_id="referrals_list",
+        summary="Signals referred to your organisation (a helpline's report), waiting ones first",
+        responses={200: ReferralSerializer(many=True), **problems(401, 403)},
+    )
+    def get(self, request):
+        referrals = selectors.referrals_received(actor_of(request))
+        return Response({"results": ReferralSerializer(referrals, many=True).data})
+
+
+class ReferralAcceptView(APIView):
+    @extend_schema(
+        operation_id="referrals_accept",
+        summary="Take a referral on (the sender sees who has it); again changes nothing",
+        request=None,
+        responses={200: ReferralSerializer, **problems(401, 403, 404)},
+    )
+    def post(self, request, referral_id: int):
+        referral = accept_referral(actor_of(request), referral_id)
+        return Response(ReferralSerializer(referral).data)

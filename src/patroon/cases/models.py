@@ -271,6 +271,8 @@ class Notification(models.Model):
     )
     kind = models.CharField(max_length=40)
     case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="+")
+    # What the message names when it is about no case (a referral's reference code).
+    reference = models.CharField(max_length=40, blank=True)
     subject_key = models.CharField(max_length=120)
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
@@ -282,6 +284,11 @@ class Notification(models.Model):
             models.UniqueConstraint(fields=["user", "subject_key"], name="one_notice_per_subject")
         ]
         indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    @property
+    def subject(self) -> str:
+        """The case number, or the reference of what else it is about."""
+        return self.case.number if self.case_id else self.reference
 
 
 class RetentionLog(models.Model):

@@ -1,8 +1,8 @@
 """Notifications: an inbox entry per person and subject, announced by e-mail after commit.
 
-The text names the case number and what needs attention, never a person or a detail of the
-case: e-mail leaves the system. One entry per (person, subject key), so a reminder that runs
-every few minutes does not repeat itself.
+The text names the case number (or a referral's reference code) and what needs attention,
+never a person or a detail of the case: e-mail leaves the system. One entry per (person,
+subject key), so a reminder that runs every few minutes does not repeat itself.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ DEVICE_ALARM = "device_alarm"
 PERSON_MERGED = "person_merged"
 PERSON_MERGE_UNDONE = "person_merge_undone"
 VICTIM_IN_OTHER_CASE = "victim_in_other_case"
+REFERRAL = "referral"
 
 MESSAGES = {
     ASSIGNED: _("You were added to the team of case %(case)s."),
@@ -61,23 +62,31 @@ MESSAGES = {
         "The victim of case %(case)s also has another open case: agree with its director "
         "which case goes on."
     ),
+    REFERRAL: _(
+        "A report was referred to your organisation (reference %(reference)s): take it on."
+    ),
 }
 
 
-def message(kind: str, case_number: str) -> str:
-    return gettext(MESSAGES[kind]) % {"case": case_number}
+def message(kind: str, subject: str) -> str:
+    """``subject``: the case number, or the reference of a notice about no case."""
+    return gettext(MESSAGES[kind]) % {"case": subject, "reference": subject}
 
 
-def send(user, kind: str, case: Case, *, key: str) -> Notification | None:
-    """Store the notification (idempotent per key) and e-mail it once the transaction commits."""
+def send(
+    user, kind: str, case: Case | None, *, key: str, url: str = "", reference: str = ""
+) -> Notification | None:
+    """Store the notification (idempotent per key) and e-mail it once the transaction commits.
+    A notice about a case links to it; one about something else brings its own ``url``."""
     try:
         with transaction.atomic():
             notice = Notification.objects.create(
                 user=user,
                 kind=kind,
                 case=case,
+                reference=reference,
                 subject_key=f"{kind}:{key}"[:120],
-                url=reverse("web:case-detail", args=[case.pk]),
+                url=url or reverse("web:case-detail", args=[case.pk]),
                 created_at=timezone.now(),
             )
     except IntegrityError:
@@ -92,7 +101,7 @@ def _email(notice_id: int) -> None:
     if notice is None or notice.emailed_at is not None:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        text = message(notice.kind, notice.case.number)
+        text = message(notice.kind, notice.subject)
         body = "\n\n".join(
             [
                 text,
@@ -114,3 +123,27 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     if notification_id is not None:
         notices = notices.filter(pk=notification_id)
     return notices.update(read_at=timezone.now())
+
+
+def referral_received(referral) -> int:
+    """Everyone at the receiving organisation who reads signals is told of a referral."""
+    from patroon.accounts.models import User
+    from patroon.accounts.permissions import Capability, roles_with
+
+    users = User.objects.filter(
+        organisation_id=referral.to_organisation_id,
+        is_active=True,
+        role_grants__role__in=roles_with(Capability.SIGNAL_READ),
+    ).distinct()
+    sent = 0
+    for user in users:
+        notice = send(
+            user,
+            REFERRAL,
+            None,
+            key=str(referral.pk),
+            url=reverse("web:referrals"),
+            reference=referral.reference,
+        )
+        sent += notice is not None
+    return sent

@@ -358,11 +358,12 @@ def team_candidates(actor: Actor, case: Case):
 def director_candidates():
     """Active users whose roles allow directing a case, for the choice of a director."""
     from patroon.accounts.models import User
-    from patroon.accounts.permissions import ROLE_CAPABILITIES
+    from patroon.accounts.permissions import roles_with
 
-    roles = [r.value for r, caps in ROLE_CAPABILITIES.items() if Capability.CASE_DIRECT in caps]
     return list(
-        User.objects.filter(is_active=True, role_grants__role__in=roles)
+        User.objects.filter(
+            is_active=True, role_grants__role__in=roles_with(Capability.CASE_DIRECT)
+        )
         .distinct()
         .select_related("organisation")
         .order_by("organisation__name", "username")

@@ -30,6 +30,7 @@ from patroon.hotline import codes, workflow
 from patroon.hotline.danger import phrasebook
 from patroon.hotline.models import Conversation, Handover, Message, OperatorPresence, Throttle
 from patroon.security.keys import cipher
+from patroon.signals.models import Referral
 
 MESSAGE_PURPOSE = b"hotline.message"
 ABOUT_PURPOSE = b"hotline.about"
@@ -74,6 +75,10 @@ class Rejected(HotlineError):
 
 class ConsentMissing(HotlineError):
     code = "consent_missing"
+
+
+class SignalMissing(HotlineError):
+    code = "signal_missing"
 
 
 class ConversionInvalid(HotlineError):
@@ -593,9 +598,14 @@ def convert_to_signal(
     return conversation.signal_id
 
 
-def forward_to_veilig_thuis(actor: Actor, conversation_id, region: str) -> Conversation:
-    """Mark the conversation as passed on to Veilig Thuis of ``region``: only with consent."""
+def forward_to_veilig_thuis(actor: Actor, conversation_id, region: str) -> list[Referral]:
+    """Pass the conversation's signal on to Veilig Thuis of ``region``: only with consent, and
+    only once it is recorded as a signal, which is what Veilig Thuis receives. Returns the
+    referrals made: none when that Veilig Thuis is not connected to Patroon, and then the
+    operator passes the report on by phone (the decision is recorded either way)."""
     from patroon.accounts.catalogue import regions
+    from patroon.cases import notify
+    from patroon.signals.services import refer
 
     if region not in regions():
         raise HotlineError("unknown region")
@@ -603,6 +613,8 @@ def forward_to_veilig_thuis(actor: Actor, conversation_id, region: str) -> Conve
         conversation = _locked(actor, conversation_id, "forward")
         if conversation.consent != "given":
             raise ConsentMissing("record the reporter's consent first")
+        if conversation.signal_id is None:
+            raise SignalMissing("record the conversation as a signal first: that is what is sent")
         conversation.forwarded_region = region
         conversation.save(update_fields=["state", "forwarded_region"])
         record(
@@ -612,7 +624,13 @@ def forward_to_veilig_thuis(actor: Actor, conversation_id, region: str) -> Conve
             str(conversation.pk),
             f"forwarded to Veilig Thuis {region} with consent",
         )
-    return conversation
+        recipients = list(
+            Organisation.objects.filter(kind="veilig_thuis", region=region, active=True)
+        )
+        referrals = refer(actor, conversation.signal_id, recipients, conversation.reference_code)
+        for referral in referrals:
+            notify.referral_received(referral)
+    return referrals
 
 
 def close(actor: Actor, conversation_id, outcome: str) -> Conversation:

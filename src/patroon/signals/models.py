@@ -62,3 +62,31 @@ class RefFollow(models.Model):
     to_person = models.UUIDField()
     followed_at = models.DateTimeField()
     reverted_at = models.DateTimeField(null=True)
+
+
+class Referral(models.Model):
+    """A signal passed on to another organisation with the reporter's consent (a helpline
+    forwarding a report to Veilig Thuis of a region): from then on that organisation sees the
+    signal as if it were its own, and someone there takes it on (``accepted_*``), so the
+    sender can see that it arrived and was picked up."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="referrals")
+    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    # What the sender calls it (the helpline's reference code): names no person.
+    reference = models.CharField(max_length=40)
+    referred_at = models.DateTimeField()
+    referred_by = models.CharField(max_length=150)
+    accepted_at = models.DateTimeField(null=True)
+    accepted_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-referred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signal", "to_organisation"], name="one_referral_per_recipient"
+            )
+        ]
+        indexes = [models.Index(fields=["to_organisation", "accepted_at", "-referred_at"])]

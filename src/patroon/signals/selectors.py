@@ -1,7 +1,8 @@
 """Access-controlled reads of signals. Web and API call these; never a queryset in a view.
 
-Baseline rule (until case teams land): an organisation sees the signals it recorded.
-Narratives and identities need their own capability; analysts get aggregates only.
+Baseline rule: an organisation sees the signals it recorded and those referred to it (a
+helpline's report forwarded to Veilig Thuis with the reporter's consent). Narratives and
+identities need their own capability; analysts get aggregates only.
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from patroon.accounts.access import NotVisible, require
 from patroon.accounts.actor import Actor
 from patroon.accounts.permissions import Capability
 from patroon.audit.services import record, record_many
 from patroon.identity.selectors import identifiers_recorded_by_own_organisation
-from patroon.signals.models import Signal, SignalBehaviour
+from patroon.signals.models import Referral, Signal, SignalBehaviour
 from patroon.signals.store import decrypt_narrative
 
 SMALL_CELL = 10
@@ -40,7 +41,10 @@ class SignalView:
 
 def _visible(actor: Actor) -> QuerySet[Signal]:
     require(actor, Capability.SIGNAL_READ)
-    return Signal.objects.filter(organisation_id=actor.organisation_id)
+    referred = Referral.objects.filter(to_organisation_id=actor.organisation_id)
+    return Signal.objects.filter(
+        Q(organisation_id=actor.organisation_id) | Q(pk__in=referred.values("signal_id"))
+    )
 
 
 def recent_signals(actor: Actor, limit: int = 25, offset: int = 0) -> list[Signal]:
@@ -114,3 +118,39 @@ def _count_by_code():
     return (
         SignalBehaviour.objects.values_list("code").annotate(n=Count("id")).values_list("code", "n")
     )
+
+
+def referrals_received(actor: Actor, limit: int = 100) -> list[Referral]:
+    """Referrals to the actor's organisation, those nobody has taken on first."""
+    require(actor, Capability.SIGNAL_READ)
+    referrals = list(
+        Referral.objects.filter(to_organisation_id=actor.organisation_id)
+        .select_related("from_organisation", "signal")
+        .prefetch_related("signal__behaviours")
+        .order_by(F("accepted_at").asc(nulls_first=True), "-referred_at", "id")[:limit]
+    )
+    record_many(actor, "list", "signal", [str(r.signal_id) for r in referrals], "referrals")
+    return referrals
+
+
+def referrals_sent(actor: Actor, signal_id: uuid.UUID | None) -> list[Referral]:
+    """Where one of the actor's organisation's signals was referred, and whether it was
+    taken on there: the sender sees that the referral arrived."""
+    require(actor, Capability.SIGNAL_READ)
+    if signal_id is None:
+        return []
+    return list(
+        Referral.objects.filter(signal_id=signal_id, from_organisation_id=actor.organisation_id)
+        .select_related("to_organisation")
+        .order_by("referred_at", "id")
+    )
+
+
+def referral_counts(actor: Actor) -> tuple[int, int]:
+    """(received, not yet taken on) for the navigation; counts only, so not audited."""
+    if not actor.can(Capability.SIGNAL_READ) or actor.organisation_id is None:
+        return 0, 0
+    counts = Referral.objects.filter(to_organisation_id=actor.organisation_id).aggregate(
+        received=Count("id"), waiting=Count("id", filter=Q(accepted_at__isnull=True))
+    )
+    return counts["received"], counts["waiting"]

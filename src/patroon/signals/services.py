@@ -6,13 +6,16 @@ import functools
 import uuid
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from patroon.accounts.access import AccessDenied, require
+from patroon.accounts.access import AccessDenied, NotVisible, require
 from patroon.accounts.actor import Actor
 from patroon.accounts.models import Organisation
 from patroon.accounts.permissions import Capability
-from patroon.signals.models import Signal, SignalPerson
+from patroon.audit.services import record
+from patroon.signals.models import Referral, Signal, SignalPerson
 from patroon.signals.store import BatchResult, RowOutcome, store_batch
 
 
@@ -40,6 +43,55 @@ def import_batch(
     if actor.organisation_id is not None and actor.organisation_id != organisation.pk:
         raise AccessDenied("signal.create for another organisation")
     return store_batch(actor, organisation, raws, channel, write=write)
+
+
+def refer(
+    actor: Actor, signal_id: uuid.UUID, recipients: list[Organisation], reference: str
+) -> list[Referral]:
+    """Pass one of the actor's own organisation's signals on to ``recipients`` (the caller has
+    the reporter's consent). Referring again to the same organisation changes nothing."""
+    require(actor, Capability.SIGNAL_READ)
+    signal = Signal.objects.filter(pk=signal_id, organisation_id=actor.organisation_id).first()
+    if signal is None:
+        raise NotVisible(str(signal_id))
+    referrals = []
+    with transaction.atomic():
+        for organisation in recipients:
+            referral, created = Referral.objects.get_or_create(
+                signal=signal,
+                to_organisation=organisation,
+                defaults={
+                    "from_organisation_id": actor.organisation_id,
+                    "reference": reference,
+                    "referred_at": timezone.now(),
+                    "referred_by": actor.username,
+                },
+            )
+            if created:
+                record(
+                    actor, "export", "signal", str(signal.pk), f"referred to {organisation.code}"
+                )
+            referrals.append(referral)
+    return referrals
+
+
+def accept_referral(actor: Actor, referral_id: int) -> Referral:
+    """Someone at the receiving organisation takes the referral on; the first one counts."""
+    require(actor, Capability.SIGNAL_READ)
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update()
+            .filter(pk=referral_id, to_organisation_id=actor.organisation_id)
+            .first()
+        )
+        if referral is None:
+            raise NotVisible(f"referral {referral_id}")
+        if referral.accepted_at is None:
+            referral.accepted_at = timezone.now()
+            referral.accepted_by = actor.username
+            referral.save(update_fields=["accepted_at", "accepted_by"])
+            record(actor, "update", "signal", str(referral.signal_id), "referral taken on")
+    return referral
 
 
 def persons_moved(mentions: list[tuple[str, str, int, uuid.UUID]]) -> None:

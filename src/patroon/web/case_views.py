@@ -375,8 +375,6 @@ def inbox(request):
         request,
         "web/inbox.html",
         {
-            "notices": [
-                (n, notify.message(n.kind, n.case.number if n.case else "")) for n in notices
-            ],
+            "notices": [(n, notify.message(n.kind, n.subject)) for n in notices],
         },
     )

@@ -14,7 +14,10 @@ def navigation(request) -> dict:
         if user is None or not user.is_authenticated:
             return {}
         actor = actor_for_user(user)
+        referrals, waiting = _referrals(actor)
         return {
+            "nav_can_referrals": referrals > 0,
+            "nav_referrals_waiting": waiting,
             "nav_can_record": actor.can(Capability.SIGNAL_CREATE),
             "nav_can_alerts": actor.can(Capability.ALERT_READ),
             "nav_can_cases": actor.can(Capability.CASE_READ),
@@ -34,3 +37,9 @@ def _unread(actor) -> int:
     from patroon.cases.selectors import unread_count
 
     return unread_count(actor)
+
+
+def _referrals(actor) -> tuple[int, int]:
+    from patroon.signals.selectors import referral_counts
+
+    return referral_counts(actor)

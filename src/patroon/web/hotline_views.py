@@ -32,6 +32,7 @@ from patroon.hotline.consumers import broadcast
 from patroon.hotline.danger import phrasebook
 from patroon.hotline.http import client_address
 from patroon.hotline.models import Conversation
+from patroon.signals.selectors import referrals_sent
 from patroon.web.auth import verified_required
 from patroon.web.labels import vocabulary_labels
 
@@ -340,6 +341,7 @@ def _detail_context(request, conversation_id) -> dict:
         "coded": [b for b in c.behaviours.split(",") if b],
         "outcomes": workflow.OUTCOMES,
         "regions": regions(),
+        "referrals": referrals_sent(actor, c.signal_id),
         "client_id": uuid.uuid4().hex,
     }
 
@@ -403,7 +405,18 @@ def conversation_act(request, conversation_id, act: str):
             messages.success(request, _("Recorded as a signal of the helpline."))
             return redirect("web:signal-detail", signal_id=signal_id)
         elif act == "forward":
-            services.forward_to_veilig_thuis(actor, conversation_id, post.get("region", ""))
+            region = post.get("region", "")
+            if services.forward_to_veilig_thuis(actor, conversation_id, region):
+                messages.success(request, _("Sent to Veilig Thuis: it appears in their referrals."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Veilig Thuis %(region)s is not connected to Patroon: pass the report "
+                        "on by phone. Your decision to forward it is recorded."
+                    )
+                    % {"region": regions().get(region, region)},
+                )
         elif act == "close":
             services.close(actor, conversation_id, post.get("outcome", ""))
             messages.success(request, _("Conversation closed."))
@@ -412,6 +425,10 @@ def conversation_act(request, conversation_id, act: str):
             raise Http404
     except services.ConsentMissing:
         messages.error(request, _("Record the reporter's consent first."))
+    except services.SignalMissing:
+        messages.error(
+            request, _("Record the conversation as a signal first: that is what Veilig Thuis gets.")
+        )
     except services.ConversionInvalid as exc:
         from patroon.signals.messages import render as render_error
 
