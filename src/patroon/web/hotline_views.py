@@ -34,7 +34,7 @@ from patroon.hotline.http import client_address
 from patroon.hotline.models import Conversation
 from patroon.signals.selectors import referrals_sent
 from patroon.web.auth import verified_required
-from patroon.web.labels import vocabulary_labels
+from patroon.web.labels import HOTLINE_LABELS, vocabulary_labels
 
 INFO_PAGES = ("signs", "bystanders", "after-report", "call-112", "privacy")
 EXIT_URL_DEFAULT = "https://www.buienradar.nl/"
@@ -324,6 +324,7 @@ def console(request):
         {
             "queue": queue,
             "closed": selectors.recently_closed(actor),
+            "hotline_labels": HOTLINE_LABELS,
             "can_figures": actor.can(Capability.HOTLINE_FIGURES),
         },
     )
@@ -338,6 +339,7 @@ def _detail_context(request, conversation_id) -> dict:
         "c": c,
         "mine": c.state == workflow.CLAIMED and c.claimed_by == actor.username,
         "labels": vocabulary_labels(),
+        "hotline_labels": HOTLINE_LABELS,
         "coded": [b for b in c.behaviours.split(",") if b],
         "outcomes": workflow.OUTCOMES,
         "regions": regions(),
