@@ -582,7 +582,7 @@ def bench_proximity(
     seconds: float = typer.Option(90.0, min=30, help="Seconds of real time per transport."),
     seed: int = typer.Option(11),
     port: int = typer.Option(8771, help="Port for the device endpoint."),
-    connections: int = typer.Option(128, min=1, help="Kept-alive HTTP connections."),
+    connections: int = typer.Option(512, min=1, help="Kept-alive HTTP connections."),
     workers: int = typer.Option(2, min=1, help="Engine worker processes (partitions split)."),
 ) -> None:
     """Victim devices at national scale: positions/s over MQTT and HTTPS, stored before the

@@ -9,8 +9,9 @@ in real time against real processes on this machine:
   held back and then sent together with the live ones: bursts of twice the rate. The cycle
   divides a minute, so every 60-second window offers the same load (4,000/s for 20,000
   pairs) and the lowest sustained rate measures the system, not where the bursts fell.
-* **HTTPS**: the device endpoint under uvicorn, devices posting one message per request from a
-  pool of kept-alive connections.
+* **HTTPS**: the device endpoint under uvicorn, devices posting one message per request over
+  kept-alive connections on one event loop, with the same bursts. Latency counts from the
+  moment the device sends, so a message that waits for a free connection counts too.
 
 A message counts as stored when its receipt arrives (the worker sends it after the commit);
 latency is from the device's send to that receipt. An alarm's latency is that of the ping that
@@ -19,10 +20,9 @@ raised it. The database is read afterwards: every sent message must be there exa
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
 import os
-import queue
+import re
 import signal
 import subprocess
 import sys
@@ -133,7 +133,7 @@ def _sustained(times: list[float], window: float = 60.0) -> float:
 
 
 def _world(pairs: int, seed: int, seconds: float):
-    """Built for a start of now; ``_play`` shifts every time to when the playing begins."""
+    """Built for a start of now; the devices shift every time to when the playing begins."""
     from patroon.proximity.simulation import build_world, default_traces_dir
 
     start = datetime.now(UTC).replace(microsecond=0)
@@ -165,23 +165,6 @@ def _schedule(world) -> list[tuple[float, str, dict]]:
         )
     plan.sort(key=lambda entry: entry[0])
     return plan
-
-
-def _play(world, plan, send) -> float:
-    """Sends each message at its moment from now on (in 5 ms steps), with its device time
-    moved by as much as the world's start; returns that shift in seconds."""
-    began = time.time()
-    shift = began - world.start.timestamp()
-    index = 0
-    while index < len(plan):
-        now = time.time() - began
-        while index < len(plan) and plan[index][0] <= now:
-            _, device, message = plan[index]
-            message["t"] += shift
-            send(device, message)
-            index += 1
-        time.sleep(0.005)
-    return shift
 
 
 def _env() -> dict:
@@ -387,65 +370,109 @@ def _http_phase(world, secrets: dict, port: int, connections: int) -> dict:
         ],
         "Uvicorn running",
     )
-    sent, stored, errors = {}, {}, Counter()
-    work: queue.Queue = queue.Queue()
-
-    def client_loop():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while True:
-            job = work.get()
-            if job is None:
-                return
-            device, message = job
-            body = json.dumps(message)
-            headers = {
-                "Authorization": f"Device {device}:{secrets[device][0]}",
-                "Content-Type": "application/json",
-            }
-            began = time.time()
-            for _ in range(3):  # as a device does: a message without an answer is sent again
-                try:
-                    connection.request("POST", "/device/v1/messages", body, headers)
-                    response = connection.getresponse()
-                    answer = json.loads(response.read())
-                    break
-                except (OSError, http.client.HTTPException) as exc:
-                    errors[f"{type(exc).__name__} (sent again)"] += 1
-                    connection.close()
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            else:
-                continue
-            if response.status != 200:
-                errors[str(response.status)] += 1
-                continue
-            for receipt in answer["receipts"]:
-                if receipt["status"] in ("stored", "duplicate"):
-                    stored[(device, receipt["msg"])] = time.time()
-            sent[(device, message["msg"])] = began
-
-    threads = [threading.Thread(target=client_loop, daemon=True) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    plan = _schedule(world)
-    began = time.time()
-    shift = _play(world, plan, lambda device, message: work.put((device, message)))
-    for _ in threads:
-        work.put(None)
-    for thread in threads:
-        thread.join(60)
-    played = time.time() - began
-    _stop(server)
+    try:
+        run = uvloop.run(_devices_over_http(world, _schedule(world), secrets, port, connections))
+    finally:
+        _stop(server)
+    sent, stored = run["sent"], run["stored"]
     latencies = {key: stored[key] - sent[key] for key in stored if key in sent}
     return {
-        "sent": len(plan),
+        "sent": len(sent),
         "stored_confirmed": len(stored),
-        "errors": dict(errors),
-        "seconds": round(played, 1),
-        "offered_per_s": round(len(plan) / played, 1),
+        "errors": dict(run["errors"]),
+        "seconds": round(run["played"], 1),
+        "offered_per_s": round(len(sent) / run["played"], 1),
+        "offered_per_s_lowest_60s": _sustained(list(sent.values())),
         "stored_per_s_lowest_60s": _sustained(list(stored.values())),
         "request_latency": _percentiles(list(latencies.values())),
+        "waited_for_a_connection": _percentiles(run["waited"]),
         "_latencies": latencies,
-        "_shift": shift,
+        "_shift": run["shift"],
+    }
+
+
+_CONTENT_LENGTH = re.compile(rb"content-length:\s*(\d+)", re.IGNORECASE)
+
+
+async def _devices_over_http(world, plan, secrets: dict, port: int, connections: int) -> dict:
+    """The HTTPS devices as ``connections`` kept-alive connections on one event loop, each
+    posting one message per request at its moment. Latency counts from that moment, so time a
+    message waits for a free connection counts against the endpoint too; ``waited`` shows it
+    (a real device has a connection of its own: when it grows, raise ``connections``)."""
+    began = time.time() + 2.0 + len(plan) * 10e-6
+    shift = began - world.start.timestamp()
+    wire = []
+    for offset, device, message in plan:
+        message["t"] += shift
+        body = json.dumps(message).encode()
+        head = (
+            "POST /device/v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Device {device}:{secrets[device][0]}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        wire.append((began + offset, (device, message["msg"]), head.encode() + body))
+    work: asyncio.Queue = asyncio.Queue()
+    sent: dict[tuple[str, int], float] = {}
+    stored: dict[tuple[str, int], float] = {}
+    errors: Counter = Counter()
+    waited: list[float] = []
+
+    async def post(streams, request: bytes) -> tuple[int, bytes]:
+        reader, writer = streams
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = _CONTENT_LENGTH.search(head)
+        body = await reader.readexactly(int(length.group(1)) if length else 0)
+        return int(head[9:12]), body
+
+    async def device_connection() -> None:
+        streams = None
+        while (job := await work.get()) is not None:
+            due, key, request = job
+            waited.append(time.time() - due)
+            for _ in range(3):  # as a device does: a message without an answer is sent again
+                try:
+                    streams = streams or await asyncio.open_connection("127.0.0.1", port)
+                    status, body = await post(streams, request)
+                    break
+                except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+                    errors[f"{type(exc).__name__} (sent again)"] += 1
+                    if streams is not None:
+                        streams[1].close()
+                    streams = None
+            else:
+                continue
+            if status != 200:
+                errors[str(status)] += 1
+                continue
+            now = time.time()
+            for receipt in json.loads(body)["receipts"]:
+                if receipt["status"] in ("stored", "duplicate"):
+                    stored[(key[0], receipt["msg"])] = now
+        if streams is not None:
+            streams[1].close()
+
+    tasks = [asyncio.create_task(device_connection()) for _ in range(connections)]
+    await asyncio.sleep(max(0.0, began - time.time()))
+    index = 0
+    while index < len(wire):
+        now = time.time()
+        while index < len(wire) and wire[index][0] <= now:
+            due, key, request = wire[index]
+            sent[key] = due
+            work.put_nowait((due, key, request))
+            index += 1
+        await asyncio.sleep(0.005)
+    for _ in tasks:
+        work.put_nowait(None)
+    await asyncio.gather(*tasks)
+    return {
+        "sent": sent,
+        "stored": stored,
+        "errors": errors,
+        "waited": waited,
+        "played": time.time() - began,
+        "shift": shift,
     }
 
 

@@ -74,7 +74,12 @@ def _messages(body: bytes) -> list:
 
 async def _respond(send, status: int, document: dict, content_type: bytes) -> None:
     body = json.dumps(document).encode()
-    headers = [(b"content-type", content_type), (b"cache-control", b"no-store")]
+    # With its length the answer goes in one piece, not in chunks.
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+    ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
