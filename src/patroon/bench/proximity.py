@@ -34,6 +34,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import numpy as np
 import uvloop
 
@@ -225,7 +226,7 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
         session.ack([packet_id for _, _, packet_id in messages if packet_id])
         for topic, payload, _ in messages:
             device = topic.rsplit("/", 1)[-1]
-            document = json.loads(payload)
+            document = msgspec.json.decode(payload)
             for number in document.get("stored", ()):
                 if number % 2 == 0:  # a position or heartbeat, not a confirmation
                     stored.setdefault((device, number), now)
@@ -446,7 +447,7 @@ async def _devices_over_http(world, plan, secrets: dict, port: int, connections:
                 errors[str(status)] += 1
                 continue
             now = time.time()
-            for receipt in json.loads(body)["receipts"]:
+            for receipt in msgspec.json.decode(body)["receipts"]:
                 if receipt["status"] in ("stored", "duplicate"):
                     stored[(key[0], receipt["msg"])] = now
         if streams is not None:

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.db import router, transaction
 from django.db.models import F, Max, Q
@@ -93,7 +94,7 @@ SUPPRESSION_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs microseconds more to make
 class Incoming:
     device_id: str
     raw: bytes | str | dict
@@ -144,7 +145,7 @@ class Prepared:
     # Alarms stored by the commit: (alarm, victim device ids), for push transports.
     stored_alarms: list[tuple[Alarm, tuple[str, ...]]] = field(default_factory=list)
 
-    @property
+    @cached_property  # read when the batch is prepared and again when it is settled
     def keys(self) -> set[tuple[str, int]]:
         return {(device.id, message.message_id) for _, _, device, message in self.fresh}
 
