@@ -35,6 +35,7 @@ run: install
 	PATROON_HTTPS=0 $(BIN)/patroon link train --if-untrained && PATROON_HTTPS=0 $(BIN)/patroon link rebuild
 	PATROON_HTTPS=0 $(BIN)/patroon cases demo
 	PATROON_HTTPS=0 $(BIN)/patroon proximity demo
+	PATROON_HTTPS=0 $(BIN)/patroon demo hotline
 	PATROON_HTTPS=0 $(BIN)/patroon manage collectstatic --noinput --verbosity 0
 	@echo "Patroon runs on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the task worker)"
 	@PATROON_HTTPS=0 $(BIN)/patroon manage db_worker --queue-name default & worker=$$!; \

@@ -247,14 +247,14 @@ def demo_load(
 ) -> None:
     """What `make run` does: load a small demo world once, ensure demo logins, print them."""
     _django()
-    from patroon.demo.logins import ensure_demo_logins
+    from patroon.demo.logins import DEMO_REGION, ensure_demo_logins
     from patroon.signals.models import Signal
 
     if not Signal.objects.exists():
         _generate(households, years, seed, date.today(), None, batch_size=2000)
     else:
         console.print("Demo world already loaded; keeping it (delete var/ to start afresh).")
-    logins = ensure_demo_logins(preferred_region="rotterdam_rijnmond")
+    logins = ensure_demo_logins(preferred_region=DEMO_REGION)
     table = Table(title="Demo logins", box=None, pad_edge=False)
     for column in ("username", "role", "organisation", "password", "authenticator key"):
         table.add_column(column, no_wrap=True)
@@ -268,6 +268,16 @@ def demo_load(
         "Sign in with a username and password, then the six-digit code from an authenticator "
         "app with the key above, or from: [bold].venv/bin/patroon demo code USERNAME[/bold]"
     )
+
+
+@demo_app.command("hotline")
+def demo_hotline() -> None:
+    """Once: reports waiting at the helpline, and one forwarded to the demo Veilig Thuis."""
+    _django()
+    from patroon.demo.logins import DEMO_REGION
+    from patroon.hotline.demo import load_demo
+
+    typer.echo(json.dumps({"forwarded_report": load_demo(DEMO_REGION)}))
 
 
 @demo_app.command("code")

@@ -82,3 +82,25 @@ def test_generated_files_import_cleanly(tmp_path):
         imported = runner.invoke(app, ["import", "signals", str(path), "--org", code])
         assert imported.exit_code == 0, imported.output
     assert Signal.objects.count() == sum(len(p.read_text().splitlines()) for p in files)
+
+
+def test_demo_hotline_leaves_reports_waiting_and_one_referral_at_veilig_thuis(settings, tmp_path):
+    from patroon.cases.models import Notification
+    from patroon.demo.logins import DEMO_REGION
+    from patroon.hotline.demo import load_demo
+    from patroon.hotline.models import Conversation
+    from patroon.signals.models import Referral
+
+    settings.VAR_DIR = tmp_path
+    load_world(generate_world(households=5, years=1, seed=4, end=END))
+    ensure_demo_logins(DEMO_REGION)
+
+    code = load_demo(DEMO_REGION)
+
+    assert Conversation.objects.filter(state="open").count() == 2
+    referral = Referral.objects.get()
+    assert referral.reference == code
+    professional = User.objects.get(username="demo-professional")
+    assert referral.to_organisation == professional.organisation  # what the demo login sees
+    assert Notification.objects.filter(user=professional, kind="referral").exists()
+    assert load_demo(DEMO_REGION) is None, "a second run changes nothing"

@@ -20,6 +20,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from patroon.accounts.models import Organisation, User
 from patroon.accounts.services import create_confirmed_totp, create_user
 
+# The region whose organisations the demo logins belong to, where there is a choice.
+DEMO_REGION = "rotterdam_rijnmond"
+
 # username, role, organisation kind, display name
 DEMO_LOGINS = [
     ("demo-intake", "intake", "politie", "Ilse Intake"),
