@@ -107,3 +107,23 @@ def test_the_victim_device_learns_of_the_approach_in_its_next_answer(endpoint, p
     _, _, answer = post(endpoint, "VD-H", victim, ack)
     assert answer["alarms"] == []
     assert Delivery.objects.get(target="device:VD-H").status == "delivered"
+
+
+def test_an_alarm_still_untold_reaches_the_victim_device_after_a_restart(endpoint, paired):
+    victim, wearer = paired.secrets["VD-H"], paired.secrets["AM-H"]
+    post(endpoint, "VD-H", victim, {"msg": 1, "t": at(30), "lat": 52.0907, "lon": 5.1214})
+    near = [
+        {"msg": 1, "t": at(20), "lat": 52.0950, "lon": 5.1300},
+        {"msg": 2, "t": at(5), "lat": 52.0951, "lon": 5.1301},
+    ]
+    post(endpoint, "AM-H", wearer, near)
+    assert Delivery.objects.get(target="device:VD-H").status == "pending"
+
+    restarted = Pipeline(Ingestor()).start()  # knows nothing of what is untold, reads it
+    try:
+        again = DeviceEndpoint(not_here, pipeline_factory=lambda: restarted)
+        body = {"msg": 2, "t": at(0), "lat": 52.0907, "lon": 5.1214}
+        _, _, answer = post(again, "VD-H", victim, body)
+    finally:
+        restarted.stop()
+    assert [alarm["kind"] for alarm in answer["alarms"]] == ["approach"]

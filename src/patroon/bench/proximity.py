@@ -100,9 +100,9 @@ class _CpuMeter:
     """CPU seconds per component over the played stretch: where a 2-core machine goes when
     the latency tail grows (the workers, the database, the broker, the simulated devices)."""
 
-    def __init__(self, workers: list[subprocess.Popen]):
+    def __init__(self, engines: list[subprocess.Popen], name: str = "engine_workers"):
         self.groups = {
-            "engine_workers": [p.pid for p in workers],
+            name: [p.pid for p in engines],
             "postgres": _pids_named("postgres"),
             "mosquitto": _pids_named("mosquitto"),
             "devices_and_benchmark": [os.getpid()],
@@ -371,8 +371,11 @@ def _http_phase(world, secrets: dict, port: int, connections: int) -> dict:
         ],
         "Uvicorn running",
     )
+    plan = _schedule(world)
+    meter = _CpuMeter([server], "device_endpoint")
     try:
-        run = uvloop.run(_devices_over_http(world, _schedule(world), secrets, port, connections))
+        run = uvloop.run(_devices_over_http(world, plan, secrets, port, connections))
+        cpu = meter.report(len(plan))
     finally:
         _stop(server)
     sent, stored = run["sent"], run["stored"]
@@ -387,6 +390,7 @@ def _http_phase(world, secrets: dict, port: int, connections: int) -> dict:
         "stored_per_s_lowest_60s": _sustained(list(stored.values())),
         "request_latency": _percentiles(list(latencies.values())),
         "waited_for_a_connection": _percentiles(run["waited"]),
+        "cpu": cpu,
         "_latencies": latencies,
         "_shift": run["shift"],
     }

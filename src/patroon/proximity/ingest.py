@@ -171,6 +171,11 @@ class Ingestor:
         # a duplicate (if that batch fails, every batch prepared after it fails too).
         self.in_flight: set[tuple[str, int]] = set()
         self._in_flight_lock = threading.Lock()
+        # Victim devices that may have an alarm still to be told (None: not read yet). Most
+        # receipts carry none, and asking the database for every group of HTTPS messages
+        # cost the endpoint 8 % of its time.
+        self._untold: set[str] | None = None
+        self._untold_lock = threading.Lock()
 
     # -- state -----------------------------------------------------------------------------
 
@@ -430,6 +435,7 @@ class Ingestor:
                 f"{len(prepared.pings)} device messages",
             )
         self._settled([prepared])
+        self._may_be_untold(prepared.stored_alarms)
         for index, _, device, _ in prepared.fresh:
             prepared.receipts[index].report_interval_seconds = prepared.commands.get(device.id)
 
@@ -446,9 +452,23 @@ class Ingestor:
         }
         if not victims:
             return
-        pending = pending_alarms(victims, self.clock())
+        with self._untold_lock:
+            if self._untold is None:
+                self._untold = _victims_with_untold_alarms()
+            victims &= self._untold
+            if not victims:
+                return
+            pending = pending_alarms(victims, self.clock())
+            self._untold -= victims - pending.keys()
         for item, receipt in zip(batch, receipts, strict=True):
             receipt.alarms = pending.get(item.device_id, [])
+
+    def _may_be_untold(self, stored_alarms) -> None:
+        """After the commit that stored them: their victims' devices have something to be
+        told (before the commit a concurrent read could drop them again)."""
+        with self._untold_lock:
+            if self._untold is not None:
+                self._untold.update(v for _, victims in stored_alarms for v in victims)
 
     @staticmethod
     def _collect(pair, device, message, outcome, now, prepared: Prepared) -> None:
@@ -492,7 +512,8 @@ class Ingestor:
             alarms += [(_alarm_row(pair_id, pair, a, now), pair.victims) for a in outcome.alarms]
         if alarms:
             with transaction.atomic(using=self.db):
-                self._store_alarms(alarms)
+                stored = self._store_alarms(alarms)
+            self._may_be_untold(stored)
         return len(alarms)
 
 
@@ -508,6 +529,13 @@ def _store_commands(commands: dict[str, int], now: datetime) -> None:
         by_interval[interval].append(device_id)
     for interval, device_ids in by_interval.items():
         Device.objects.filter(id__in=device_ids).update(report_interval_seconds=interval)
+
+
+def _victims_with_untold_alarms() -> set[str]:
+    targets = Delivery.objects.filter(
+        status=Delivery.Status.PENDING, target__startswith="device:"
+    ).values_list("target", flat=True)
+    return {target.removeprefix("device:") for target in targets}
 
 
 def _mark_confirmed(acks: list[tuple[str, tuple[int, ...]]], now: datetime) -> None:
