@@ -24,6 +24,14 @@ def test_the_shipped_policy_files_load_with_sources():
     assert set(retention.categories) == set(policy.RETENTION_CATEGORIES)
     aftercare = policy.aftercare()
     assert aftercare.tasks[0].for_whom == "child"  # children first
+    referrals = policy.referrals()
+    assert referrals.remind_after_hours(urgent=True) < referrals.remind_after_hours(urgent=False)
+    assert referrals.sources
+
+
+def test_a_referral_policy_without_whole_hours_is_refused():
+    with pytest.raises(policy.PolicyError, match="remind_after_hours.urgent"):
+        policy.parse_referrals({"version": "x", "remind_after_hours": {"urgent": 0, "other": 24}})
 
 
 def test_the_vocabulary_knows_every_breach_behaviour():

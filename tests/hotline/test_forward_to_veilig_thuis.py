@@ -12,6 +12,7 @@ from patroon.audit.models import AuditEntry
 from patroon.cases.models import Notification
 from patroon.hotline import services
 from patroon.signals import selectors
+from patroon.signals import services as services_signals
 from patroon.signals.models import Referral
 from tests import factories
 from tests.hotline.conftest import report
@@ -24,8 +25,8 @@ def vt_utrecht(db):
     return factories.organisation("vt-utrecht", "veilig_thuis", "utrecht")
 
 
-def _recorded_conversation(operator):
-    conversation = report("Mijn zus wordt door haar vriend gewurgd.").conversation
+def _recorded_conversation(operator, text="Mijn zus wordt door haar vriend gewurgd."):
+    conversation = report(text).conversation
     services.claim(operator, conversation.pk)
     services.code_conversation(operator, conversation.pk, ["non_fatal_strangulation"], "partner")
     services.record_consent(operator, conversation.pk, True)
@@ -166,3 +167,44 @@ def test_referral_api_by_token_role(role, hotline_org, vt_utrecht):
     assert api.get("/api/v1/referrals/").status_code == (200 if reads else 403)
     accepted = api.post(f"/api/v1/referrals/{referral.pk}/accept/")
     assert accepted.status_code == (200 if reads else 403)
+
+
+def test_a_referral_nobody_takes_on_is_reminded_to_both_sides_once(hotline_org, vt_utrecht):
+    from datetime import timedelta
+
+    from patroon.accounts.models import User
+    from patroon.cases.reminders import remind
+
+    operator = factories.actor(["hotline_operator"], hotline_org)
+    worker = factories.user(["professional"], vt_utrecht)
+    calm = "Haar vriend bepaalt met wie ze omgaat en leest haar berichten."
+    [taken] = services.forward_to_veilig_thuis(
+        operator, _recorded_conversation(operator, calm).pk, "utrecht"
+    )
+    [waiting] = services.forward_to_veilig_thuis(
+        operator, _recorded_conversation(operator, calm).pk, "utrecht"
+    )
+    acute = report("Hij dreigt haar te doden en heeft een mes.", urgency="now").conversation
+    services.claim(operator, acute.pk)
+    services.code_conversation(operator, acute.pk, ["threat_to_kill"], "partner")
+    services.record_consent(operator, acute.pk, True)
+    services.convert_to_signal(operator, acute.pk, persons=[{"role": "victim"}])
+    [urgent] = services.forward_to_veilig_thuis(operator, acute.pk, "utrecht")
+    assert urgent.urgent and not waiting.urgent
+    services_signals.accept_referral(actor_for_user(worker), taken.pk)
+    sender = User.objects.get(username=operator.username)
+    start = waiting.referred_at
+
+    def reminded(user):
+        kinds = ["referral_waiting", "referral_unanswered"]
+        rows = Notification.objects.filter(user=user, kind__in=kinds)
+        return sorted(rows.values_list("reference", flat=True))
+
+    remind(now=start + timedelta(hours=3))
+    assert reminded(worker) == []
+    remind(now=start + timedelta(hours=5))  # the urgent one is due
+    assert reminded(worker) == reminded(sender) == [acute.reference_code]
+    remind(now=start + timedelta(hours=25))  # and the other one not taken on
+    remind(now=start + timedelta(hours=26))  # once per person and referral
+    expected = sorted([acute.reference_code, waiting.reference])
+    assert reminded(worker) == reminded(sender) == expected

@@ -38,6 +38,8 @@ PERSON_MERGED = "person_merged"
 PERSON_MERGE_UNDONE = "person_merge_undone"
 VICTIM_IN_OTHER_CASE = "victim_in_other_case"
 REFERRAL = "referral"
+REFERRAL_WAITING = "referral_waiting"
+REFERRAL_UNANSWERED = "referral_unanswered"
 
 MESSAGES = {
     ASSIGNED: _("You were added to the team of case %(case)s."),
@@ -64,6 +66,13 @@ MESSAGES = {
     ),
     REFERRAL: _(
         "A report was referred to your organisation (reference %(reference)s): take it on."
+    ),
+    REFERRAL_WAITING: _(
+        "The report referred to your organisation (reference %(reference)s) has not been "
+        "taken on yet."
+    ),
+    REFERRAL_UNANSWERED: _(
+        "Your referral %(reference)s has not been taken on yet: phone the organisation."
     ),
 }
 
@@ -125,25 +134,42 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     return notices.update(read_at=timezone.now())
 
 
-def referral_received(referral) -> int:
-    """Everyone at the receiving organisation who reads signals is told of a referral."""
+def _readers(organisation_id):
+    """Everyone at the organisation who reads signals: who is told of a referral."""
     from patroon.accounts.models import User
     from patroon.accounts.permissions import Capability, roles_with
 
-    users = User.objects.filter(
-        organisation_id=referral.to_organisation_id,
+    return User.objects.filter(
+        organisation_id=organisation_id,
         is_active=True,
         role_grants__role__in=roles_with(Capability.SIGNAL_READ),
     ).distinct()
+
+
+def _tell(users, kind: str, referral, url: str) -> int:
     sent = 0
     for user in users:
-        notice = send(
-            user,
-            REFERRAL,
-            None,
-            key=str(referral.pk),
-            url=reverse("web:referrals"),
-            reference=referral.reference,
-        )
+        notice = send(user, kind, None, key=str(referral.pk), url=url, reference=referral.reference)
         sent += notice is not None
     return sent
+
+
+def referral_received(referral) -> int:
+    return _tell(
+        _readers(referral.to_organisation_id), REFERRAL, referral, reverse("web:referrals")
+    )
+
+
+def referral_waiting(referral) -> int:
+    """A referral nobody took on in time: the receivers again, and the one who referred it."""
+    from patroon.accounts.models import User
+
+    sent = _tell(
+        _readers(referral.to_organisation_id),
+        REFERRAL_WAITING,
+        referral,
+        reverse("web:referrals"),
+    )
+    sender = User.objects.filter(username=referral.referred_by, is_active=True)
+    url = reverse("web:signal-detail", args=[referral.signal_id])
+    return sent + _tell(sender, REFERRAL_UNANSWERED, referral, url)

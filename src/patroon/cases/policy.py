@@ -1,4 +1,5 @@
-"""The case-direction policy files: measures, retention and aftercare. Pure Python.
+"""The case-direction policy files: measures, retention, aftercare and referral reminders.
+Pure Python.
 
 Each file carries a version and its sources; a malformed file raises ``PolicyError`` naming
 the file and the entry, so the application refuses to start rather than run on a bad policy.
@@ -175,6 +176,28 @@ def parse_aftercare(data: dict, name: str = "aftercare.yaml") -> Aftercare:
     return Aftercare(str(data["version"]), sources, outcomes, tuple(tasks))
 
 
+@dataclass(frozen=True)
+class Referrals:
+    version: str
+    sources: dict[str, str]
+    urgent_hours: int
+    other_hours: int
+
+    def remind_after_hours(self, urgent: bool) -> int:
+        return self.urgent_hours if urgent else self.other_hours
+
+
+def parse_referrals(data: dict, name: str = "referrals.yaml") -> Referrals:
+    hours = data.get("remind_after_hours") or {}
+    values = []
+    for key in ("urgent", "other"):
+        value = hours.get(key)
+        if not isinstance(value, int) or value <= 0:
+            raise PolicyError(f"{name}: remind_after_hours.{key} must be a whole number of hours")
+        values.append(value)
+    return Referrals(str(data["version"]), dict(data.get("sources") or {}), *values)
+
+
 # The categories retention knows how to act on (see retention.py); the file must set each.
 RETENTION_CATEGORIES = ("notifications", "working_file", "measures", "team", "case_record")
 
@@ -192,3 +215,8 @@ def retention() -> Retention:
 @functools.cache
 def aftercare() -> Aftercare:
     return parse_aftercare(_load("aftercare.yaml"))
+
+
+@functools.cache
+def referrals() -> Referrals:
+    return parse_referrals(_load("referrals.yaml"))

@@ -1,5 +1,6 @@
 """The reminder sweep: overdue and nearly due actions, measures about to end, late case
-conferences and aftercare check-ins become notifications for owners and directors.
+conferences and aftercare check-ins become notifications for owners and directors; a referral
+nobody took on in time (``data/referrals.yaml``), for its receivers and its sender.
 
 Idempotent (one notification per person and subject), so it can run every few minutes.
 """
@@ -69,6 +70,21 @@ def remind(now: datetime | None = None) -> int:
             sent += bool(
                 notify.send(task.case.director, notify.AFTERCARE_DUE, task.case, key=f"{task.pk}")
             )
+    return sent + _waiting_referrals(now)
+
+
+def _waiting_referrals(now: datetime) -> int:
+    from patroon.signals.models import Referral
+
+    rules = policy.referrals()
+    soonest = min(rules.urgent_hours, rules.other_hours)
+    waiting = Referral.objects.filter(
+        accepted_at__isnull=True, referred_at__lte=now - timedelta(hours=soonest)
+    )
+    sent = 0
+    for referral in waiting:
+        if referral.referred_at <= now - timedelta(hours=rules.remind_after_hours(referral.urgent)):
+            sent += notify.referral_waiting(referral)
     return sent
 
 

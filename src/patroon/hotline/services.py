@@ -627,7 +627,10 @@ def forward_to_veilig_thuis(actor: Actor, conversation_id, region: str) -> list[
         recipients = list(
             Organisation.objects.filter(kind="veilig_thuis", region=region, active=True)
         )
-        referrals = refer(actor, conversation.signal_id, recipients, conversation.reference_code)
+        urgent = conversation.danger or conversation.urgency == Conversation.Urgency.NOW
+        referrals = refer(
+            actor, conversation.signal_id, recipients, conversation.reference_code, urgent=urgent
+        )
         for referral in referrals:
             notify.referral_received(referral)
     return referrals

@@ -79,6 +79,8 @@ class Referral(models.Model):
     reference = models.CharField(max_length=40)
     referred_at = models.DateTimeField()
     referred_by = models.CharField(max_length=150)
+    # Reported as urgent or with words of acute danger: reminded sooner when not taken on.
+    urgent = models.BooleanField(default=False)
     accepted_at = models.DateTimeField(null=True)
     accepted_by = models.CharField(max_length=150, blank=True)
 

@@ -46,7 +46,12 @@ def import_batch(
 
 
 def refer(
-    actor: Actor, signal_id: uuid.UUID, recipients: list[Organisation], reference: str
+    actor: Actor,
+    signal_id: uuid.UUID,
+    recipients: list[Organisation],
+    reference: str,
+    *,
+    urgent: bool = False,
 ) -> list[Referral]:
     """Pass one of the actor's own organisation's signals on to ``recipients`` (the caller has
     the reporter's consent). Referring again to the same organisation changes nothing."""
@@ -65,6 +70,7 @@ def refer(
                     "reference": reference,
                     "referred_at": timezone.now(),
                     "referred_by": actor.username,
+                    "urgent": urgent,
                 },
             )
             if created:
