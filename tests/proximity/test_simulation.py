@@ -130,6 +130,16 @@ def test_scoring_matches_counts_repeats_false_alarms_and_passings():
     assert (result["alarms_per_passing_max"], result["motorway_passings"]) == (2, 1)
 
 
+def test_an_alarm_for_an_event_the_run_ended_too_soon_to_score_is_not_false():
+    at = START + timedelta(minutes=10)
+    late = [TruthEvent("p1", "strap_tamper", ("p1-a",), at, at + timedelta(minutes=5))]
+    alarm = ObservedAlarm("p1", "strap_tamper", "p1-a", at + timedelta(seconds=5), "")
+    stranger = ObservedAlarm("p2", "strap_tamper", "p2-a", at + timedelta(seconds=5), "")
+    result = score([], [alarm, stranger], pair_hours=1.0, late=late)
+    assert result["false_alarms_by_kind"] == {"strap_tamper": 1}  # only the other pair's
+    assert result["recall"]["events"] == 0
+
+
 def test_an_episode_is_armed_from_the_last_moment_the_wearer_was_clearly_out():
     inside = np.array([0, 0, 0, 1, 1, 0, 0, 0, 1, 0], dtype=bool)
     out = np.array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0], dtype=bool)

@@ -131,4 +131,7 @@ def score_run(world: World, alarms: list[ObservedAlarm]) -> dict:
     end = world.start + timedelta(seconds=world.duration_s)
     margin = timedelta(seconds=2 * world.interval_s + world.slab_s)
     pair_hours = len(world.pairs) * world.duration_s / 3600
-    return score(within(world.truth, end, margin), alarms, pair_hours)
+    scored = within(world.truth, end, margin)
+    kept = {id(event) for event in scored}
+    late = [event for event in world.truth if id(event) not in kept]
+    return score(scored, alarms, pair_hours, late)

@@ -93,10 +93,20 @@ def within(truth: Sequence[TruthEvent], until: datetime, margin: timedelta) -> l
     ]
 
 
-def score(truth: Sequence[TruthEvent], alarms: Iterable[ObservedAlarm], pair_hours: float) -> dict:
+def score(
+    truth: Sequence[TruthEvent],
+    alarms: Iterable[ObservedAlarm],
+    pair_hours: float,
+    late: Sequence[TruthEvent] = (),
+) -> dict:
+    """``late``: events the run ended too soon to score (see ``within``); an alarm for one of
+    them is neither a detection nor a false alarm."""
     by_pair = defaultdict(list)
     for event in truth:
         by_pair[event.pair].append(event)
+    late_by_pair = defaultdict(list)
+    for event in late:
+        late_by_pair[event.pair].append(event)
     detected: dict[int, ObservedAlarm] = {}
     passing_alarms: dict[int, int] = defaultdict(int)
     false, on_poor_positions, repeats = [], 0, defaultdict(int)
@@ -105,6 +115,8 @@ def score(truth: Sequence[TruthEvent], alarms: Iterable[ObservedAlarm], pair_hou
         if alarm.wall_latency_s is not None:
             wall.append(alarm.wall_latency_s)
         candidates = [e for e in by_pair.get(alarm.pair, ()) if _matches(alarm, e)]
+        if not candidates and any(_matches(alarm, e) for e in late_by_pair.get(alarm.pair, ())):
+            continue
         if not candidates:
             poor = any(
                 e.kind == "inaccurate_position" and e.start - GRACE <= alarm.time <= e.end + GRACE
