@@ -594,13 +594,17 @@ def bench_proximity(
     port: int = typer.Option(8771, help="Port for the device endpoint."),
     connections: int = typer.Option(512, min=1, help="Kept-alive HTTP connections."),
     workers: int = typer.Option(2, min=1, help="Engine worker processes (partitions split)."),
+    endpoints: int = typer.Option(
+        2, min=1, help="HTTPS device endpoint processes, on consecutive ports (partitions split)."
+    ),
 ) -> None:
     """Victim devices at national scale: positions/s over MQTT and HTTPS, stored before the
     receipt, ping-to-alarm latency, breach recall and motorway false alarms."""
     _bench_setup()
     from patroon.bench.proximity import run
 
-    typer.echo(json.dumps(run(pairs, http_pairs, seconds, seed, port, connections, workers)))
+    report = run(pairs, http_pairs, seconds, seed, port, connections, workers, endpoints)
+    typer.echo(json.dumps(report))
 
 
 @bench_app.command("risk")

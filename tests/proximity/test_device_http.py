@@ -127,3 +127,32 @@ def test_an_alarm_still_untold_reaches_the_victim_device_after_a_restart(endpoin
     finally:
         restarted.stop()
     assert [alarm["kind"] for alarm in answer["alarms"]] == ["approach"]
+
+
+def test_an_endpoint_serving_a_share_of_the_partitions_refuses_the_others_by_name(paired):
+    own = paired.pair.partition
+    other = (own + 1) % 64
+    pipeline = Pipeline(Ingestor([own])).start()
+    try:
+        share = DeviceEndpoint(not_here, pipeline_factory=lambda: pipeline, partitions=[own])
+        secret = paired.secrets["VD-H"]
+        body = {"msg": 1, "t": at(0), "lat": 52.0907, "lon": 5.1214}
+        status, _, problem = post(share, "VD-H", secret, body, f"/device/v1/p/{other:02d}/messages")
+        assert status == 421 and f"Partition {other:02d}" in problem["detail"]
+        status, _, problem = post(share, "VD-H", secret, body)
+        assert status == 421 and "/device/v1/p/NN/messages" in problem["detail"]
+        assert not Ping.objects.exists()
+        status, _, document = post(share, "VD-H", secret, body, f"/device/v1/p/{own:02d}/messages")
+        assert status == 200 and document["receipts"] == [{"msg": 1, "status": "stored"}]
+    finally:
+        pipeline.stop()
+
+
+def test_an_endpoint_serving_every_partition_takes_either_path(endpoint, paired):
+    secret = paired.secrets["VD-H"]
+    path = f"/device/v1/p/{paired.pair.partition:02d}/messages"
+    body = {"msg": 1, "t": at(0), "lat": 52.0907, "lon": 5.1214}
+    status, _, document = post(endpoint, "VD-H", secret, body, path)
+    assert status == 200 and document["receipts"] == [{"msg": 1, "status": "stored"}]
+    status, _, _ = post(endpoint, "VD-H", secret, body, "/device/v1/p/7/messages")
+    assert status == 404

@@ -101,3 +101,23 @@ def test_a_refused_message_is_answered_so_the_device_stops_sending_it(running):
     [refusal] = victim.expect("rejected")["rejected"]
     assert refusal["msg"] == 7 and "'lat'" in refusal["error"]
     assert not Ping.objects.filter(device_id="VD-M").exists()
+
+
+def test_a_group_whose_commit_fails_is_not_acknowledged_and_the_broker_sends_it_again(
+    running, monkeypatch
+):
+    failures = []
+    commit = Ingestor.commit
+
+    def fails_once(self, prepared):
+        if not failures:
+            failures.append(len(prepared.pings))
+            raise RuntimeError("the database went away")
+        commit(self, prepared)
+
+    monkeypatch.setattr(Ingestor, "commit", fails_once)
+    victim = running["VD-M"]
+    victim.send(position(1, 52.0907, 5.1214))
+    assert victim.expect("stored", timeout=20)["stored"] == [1]
+    assert failures == [1]
+    assert Ping.objects.filter(device_id="VD-M", message_id=1).count() == 1

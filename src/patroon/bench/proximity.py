@@ -20,6 +20,7 @@ raised it. The database is read afterwards: every sent message must be there exa
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import re
@@ -30,6 +31,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,6 +46,17 @@ INTERVAL_S = 10
 RESEND_AFTER_S = 20.0
 BURST_EVERY_S = 30
 BURST_HOLD_S = 5
+
+
+class _Answer(msgspec.Struct):
+    """What a device reads of the hub's message on its topic."""
+
+    stored: list[int] = []
+    rejected: list[dict] = []
+    alarms: list[dict] = []
+
+
+read_answer = msgspec.json.Decoder(_Answer).decode
 
 
 def _percentiles(values: list[float]) -> dict:
@@ -118,6 +131,22 @@ class _CpuMeter:
         }
 
 
+@contextmanager
+def _no_collector_pauses():
+    """The simulated devices without the cycle collector while they play: its full passes
+    over the hundreds of thousands of messages sent and waited for held up the receipts for
+    tenths of a second, which counted as the hub's latency. Playing makes no cycles worth
+    collecting."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def _sustained(times: list[float], window: float = 60.0) -> float:
     """The lowest count in any full ``window`` of seconds, per second."""
     if not times:
@@ -176,9 +205,11 @@ def _patroon() -> str:
     return str(Path(sys.executable).with_name("patroon"))
 
 
-def _start(command: list[str], ready: str, timeout: float = 120.0) -> subprocess.Popen:
+def _start(
+    command: list[str], ready: str, timeout: float = 120.0, env: dict | None = None
+) -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603 - our own programs, fixed arguments
-        command, env=_env(), stderr=subprocess.PIPE, text=True
+        command, env=env or _env(), stderr=subprocess.PIPE, text=True
     )
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -199,6 +230,32 @@ def _stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
+def _serialised_ahead(world, plan, build) -> tuple[float, float, list]:
+    """``build(offset, device, message)`` for every planned message, before the clock starts,
+    with the message times moved to the moment of playing: the devices' side should cost the
+    machine as little as possible while it is measured. That moment is set from how long a
+    sample takes, so that serialising is done by then — a late start sends the first
+    seconds' messages in one rush and counts their wait against the hub (seen: a 300-s run
+    on a slow machine started 4 s late, and the p99 of its first 30 s was 4.3 s)."""
+    sample = plan[:2000]
+    clock = time.perf_counter()
+    for offset, device, message in sample:
+        build(offset, device, dict(message))
+    each = (time.perf_counter() - clock) / max(1, len(sample))
+    began = time.time() + 2.0 + 2.0 * each * len(plan)
+    shift = began - world.start.timestamp()
+    wire = []
+    for offset, device, message in plan:
+        message["t"] += shift
+        wire.append(build(offset, device, message))
+    if time.time() > began:
+        raise RuntimeError(
+            f"serialising the devices' messages ended after the start by "
+            f"{time.time() - began:.1f} s: the first seconds would be a rush"
+        )
+    return began, shift, wire
+
+
 async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
     """All simulated devices as two MQTT sessions on one event loop (the lean ``mqtt_wire``
     client, so that the devices' side costs little of the machine the worker runs on): one
@@ -208,7 +265,7 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
     ``RESEND_AFTER_S`` (the broker may drop what a slow worker session cannot take in); its
     latency still counts from the first send, and the number of resends is reported."""
     from patroon.proximity.mqtt import inbound_topic
-    from patroon.proximity.mqtt_wire import open_session
+    from patroon.proximity.mqtt_wire import open_session, publish_head
 
     sent: dict[tuple[str, int], float] = {}
     stored: dict[tuple[str, int], float] = {}
@@ -226,23 +283,22 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
         session.ack([packet_id for _, _, packet_id in messages if packet_id])
         for topic, payload, _ in messages:
             device = topic.rsplit("/", 1)[-1]
-            document = msgspec.json.decode(payload)
-            for number in document.get("stored", ()):
+            answer = read_answer(payload)
+            for number in answer.stored:
                 if number % 2 == 0:  # a position or heartbeat, not a confirmation
                     stored.setdefault((device, number), now)
                     waiting.pop((device, number), None)
-            for item in document.get("rejected", ()):
+            for item in answer.rejected:
                 rejected[item["error"]] += 1
                 waiting.pop((device, item.get("msg")), None)
-            alarms = document.get("alarms", ())
-            for alarm in alarms:
+            for alarm in answer.alarms:
                 pushed[alarm["kind"]] += 1
-            if alarms and device in last:
+            if answer.alarms and device in last:
                 ack = {"msg": last[device] + 1, "type": "ack", "t": now}
-                ack["alarms"] = [alarm["id"] for alarm in alarms]
-                confirmations.append(
-                    (inbound_topic(partition[device], device, prefix), json.dumps(ack).encode(), 1)
-                )
+                ack["alarms"] = [alarm["id"] for alarm in answer.alarms]
+                body = json.dumps(ack).encode()
+                topic = inbound_topic(partition[device], device, prefix)
+                confirmations.append((publish_head(topic, len(body), 1), body, 1))
 
     tag = prefix.split("/")[0]
     listener = await open_session(
@@ -254,15 +310,13 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
         on_messages=on_receipts,
     )
     sender = await open_session("127.0.0.1", 1883, f"{tag}-devices", clean=True)
-    # Serialised before the clock starts, with every time moved to the moment of playing:
-    # the devices' side should cost the machine as little as possible while it is measured.
-    began = time.time() + 2.0 + len(plan) * 5e-6
-    shift = began - world.start.timestamp()
-    wire = []
-    for offset, device, message in plan:
-        message["t"] += shift
+
+    def build(offset, device, message):
         topic = inbound_topic(partition[device], device, prefix)
-        wire.append((offset, (device, message["msg"]), (topic, json.dumps(message).encode(), 1)))
+        body = json.dumps(message).encode()
+        return offset, (device, message["msg"]), (publish_head(topic, len(body), 1), body, 1)
+
+    began, shift, wire = _serialised_ahead(world, plan, build)
 
     def overdue(now: float) -> list:
         nonlocal resent
@@ -291,12 +345,12 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
         if now >= next_check:
             batch += overdue(now)
             next_check = now + 1.0
-        sender.publish_many(batch)
+        sender.publish_built(batch)
         await asyncio.sleep(0.005)
     played = time.time() - began
     deadline = time.time() + 60
     while waiting and time.time() < deadline:
-        sender.publish_many(overdue(time.time()))
+        sender.publish_built(overdue(time.time()))
         await asyncio.sleep(0.2)
     sender.disconnect()
     listener.disconnect()
@@ -329,7 +383,8 @@ def _mqtt_phase(world, secrets: dict, workers: int) -> dict:
     partition = {device: part for device, (_, part) in secrets.items()}
     plan = _schedule(world)
     meter = _CpuMeter(processes)
-    run = uvloop.run(_devices_over_mqtt(world, plan, prefix, partition))
+    with _no_collector_pauses():
+        run = uvloop.run(_devices_over_mqtt(world, plan, prefix, partition))
     cpu = meter.report(len(run["sent"]))
     for process, name in zip(processes, names, strict=True):
         _stop(process)
@@ -354,30 +409,39 @@ def _mqtt_phase(world, secrets: dict, workers: int) -> dict:
     }
 
 
-def _http_phase(world, secrets: dict, port: int, connections: int) -> dict:
-    server = _start(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "patroon.proximity.device_asgi:application",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--timeout-keep-alive",
-            "75",
-            "--log-level",
-            "info",
-        ],
-        "Uvicorn running",
-    )
+def _http_phase(world, secrets: dict, port: int, connections: int, endpoints: int) -> dict:
+    """``endpoints`` processes on consecutive ports, each serving its share of the partitions
+    (``PATROON_DEVICE_PARTITIONS=i/n``); the devices go straight to the one serving their
+    pair, as the proxy would send them."""
+    servers = [
+        _start(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "patroon.proximity.device_asgi:application",
+                "--port",
+                str(port + index),
+                "--no-access-log",
+                "--timeout-keep-alive",
+                "75",
+                "--log-level",
+                "info",
+            ],
+            "Uvicorn running",
+            env=_env() | {"PATROON_DEVICE_PARTITIONS": f"{index}/{endpoints}"},
+        )
+        for index in range(endpoints)
+    ]
     plan = _schedule(world)
-    meter = _CpuMeter([server], "device_endpoint")
+    meter = _CpuMeter(servers, "device_endpoints")
     try:
-        run = uvloop.run(_devices_over_http(world, plan, secrets, port, connections))
+        with _no_collector_pauses():
+            run = uvloop.run(_devices_over_http(world, plan, secrets, port, connections, endpoints))
         cpu = meter.report(len(plan))
     finally:
-        _stop(server)
+        for server in servers:
+            _stop(server)
     sent, stored = run["sent"], run["stored"]
     latencies = {key: stored[key] - sent[key] for key in stored if key in sent}
     return {
@@ -399,24 +463,27 @@ def _http_phase(world, secrets: dict, port: int, connections: int) -> dict:
 _CONTENT_LENGTH = re.compile(rb"content-length:\s*(\d+)", re.IGNORECASE)
 
 
-async def _devices_over_http(world, plan, secrets: dict, port: int, connections: int) -> dict:
-    """The HTTPS devices as ``connections`` kept-alive connections on one event loop, each
-    posting one message per request at its moment. Latency counts from that moment, so time a
+async def _devices_over_http(
+    world, plan, secrets: dict, port: int, connections: int, endpoints: int
+) -> dict:
+    """The HTTPS devices as ``connections`` kept-alive connections on one event loop, shared
+    out over the endpoint processes, each posting one message per request at its moment to
+    the process serving the device's partition. Latency counts from that moment, so time a
     message waits for a free connection counts against the endpoint too; ``waited`` shows it
     (a real device has a connection of its own: when it grows, raise ``connections``)."""
-    began = time.time() + 2.0 + len(plan) * 10e-6
-    shift = began - world.start.timestamp()
-    wire = []
-    for offset, device, message in plan:
-        message["t"] += shift
+
+    def build(offset, device, message):
+        secret, partition = secrets[device]
         body = json.dumps(message).encode()
         head = (
-            "POST /device/v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Authorization: Device {device}:{secrets[device][0]}\r\n"
+            f"POST /device/v1/p/{partition:02d}/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Device {device}:{secret}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
         )
-        wire.append((began + offset, (device, message["msg"]), head.encode() + body))
-    work: asyncio.Queue = asyncio.Queue()
+        return offset, (device, message["msg"]), (partition % endpoints, head.encode() + body)
+
+    began, shift, wire = _serialised_ahead(world, plan, build)
+    work: list[asyncio.Queue] = [asyncio.Queue() for _ in range(endpoints)]
     sent: dict[tuple[str, int], float] = {}
     stored: dict[tuple[str, int], float] = {}
     errors: Counter = Counter()
@@ -430,14 +497,14 @@ async def _devices_over_http(world, plan, secrets: dict, port: int, connections:
         body = await reader.readexactly(int(length.group(1)) if length else 0)
         return int(head[9:12]), body
 
-    async def device_connection() -> None:
+    async def device_connection(endpoint: int) -> None:
         streams = None
-        while (job := await work.get()) is not None:
+        while (job := await work[endpoint].get()) is not None:
             due, key, request = job
             waited.append(time.time() - due)
             for _ in range(3):  # as a device does: a message without an answer is sent again
                 try:
-                    streams = streams or await asyncio.open_connection("127.0.0.1", port)
+                    streams = streams or await asyncio.open_connection("127.0.0.1", port + endpoint)
                     status, body = await post(streams, request)
                     break
                 except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
@@ -457,19 +524,23 @@ async def _devices_over_http(world, plan, secrets: dict, port: int, connections:
         if streams is not None:
             streams[1].close()
 
-    tasks = [asyncio.create_task(device_connection()) for _ in range(connections)]
+    tasks = [
+        asyncio.create_task(device_connection(index % endpoints))
+        for index in range(max(connections, endpoints))
+    ]
     await asyncio.sleep(max(0.0, began - time.time()))
     index = 0
     while index < len(wire):
         now = time.time()
-        while index < len(wire) and wire[index][0] <= now:
-            due, key, request = wire[index]
+        while index < len(wire) and began + wire[index][0] <= now:
+            offset, key, (endpoint, request) = wire[index]
+            due = began + offset
             sent[key] = due
-            work.put_nowait((due, key, request))
+            work[endpoint].put_nowait((due, key, request))
             index += 1
         await asyncio.sleep(0.005)
-    for _ in tasks:
-        work.put_nowait(None)
+    for index in range(len(tasks)):
+        work[index % endpoints].put_nowait(None)
     await asyncio.gather(*tasks)
     return {
         "sent": sent,
@@ -541,6 +612,7 @@ def run(
     port: int,
     connections: int,
     workers: int,
+    endpoints: int = 2,
 ) -> dict:
     from django.db import connections as databases
 
@@ -566,8 +638,9 @@ def run(
         web = _world(http_pairs, seed + 1, seconds)
         secrets = simulated_fleet(fleet_from_world(web))
         databases.close_all()
-        phase = _http_phase(web, secrets, port, connections)
+        phase = _http_phase(web, secrets, port, connections, endpoints)
         report["http"] = phase | _evidence(web, phase, "http")
     report["pairs"] = {"mqtt": pairs, "http": http_pairs, "report_interval_s": INTERVAL_S}
     report["engine_workers"] = workers
+    report["device_endpoints"] = endpoints
     return report

@@ -29,23 +29,12 @@ def _django() -> None:
 
 
 def parse_partitions(text: str) -> list[int]:
-    """``all``, ``0-7``, ``0,2,4`` or ``i/n`` (the partitions of worker i of n)."""
-    from patroon.proximity.store import PARTITIONS
+    from patroon.proximity.store import parse_partitions as parse
 
-    if text == "all":
-        return list(range(PARTITIONS))
-    if "/" in text:
-        index, count = (int(v) for v in text.split("/"))
-        if not 0 <= index < count:
-            raise typer.BadParameter("index/count: index must be below count")
-        return [p for p in range(PARTITIONS) if p % count == index]
-    chosen = set()
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        chosen.update(range(int(low), int(high or low) + 1))
-    if not chosen or max(chosen) >= PARTITIONS:
-        raise typer.BadParameter(f"partitions are 0 to {PARTITIONS - 1}")
-    return sorted(chosen)
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
 
 
 @proximity_app.command("worker")

@@ -1,6 +1,9 @@
 """The device endpoint on its own (``uvicorn patroon.proximity.device_asgi:application``):
 for a process that serves only devices, on a port of its own, with nothing of the site. The
-engines are loaded at start-up, before the first device is answered."""
+engines are loaded at start-up, before the first device is answered.
+
+``PATROON_DEVICE_PARTITIONS`` (``all``, ``0-31``, ``i/n``) is the share of the partitions this
+process serves, when several run behind a proxy that routes by the partition in the path."""
 
 import asyncio
 import os
@@ -11,6 +14,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patroon.settings")
 django.setup()
 
 from patroon.proximity.device_http import DeviceEndpoint  # noqa: E402 - needs Django set up
+from patroon.proximity.store import parse_partitions  # noqa: E402
 
 
 async def _rest(scope, receive, send) -> None:
@@ -29,4 +33,7 @@ async def _rest(scope, receive, send) -> None:
     await send({"type": "http.response.body", "body": b""})
 
 
-application = DeviceEndpoint(_rest)
+_SHARE = os.environ.get("PATROON_DEVICE_PARTITIONS", "all")
+application = DeviceEndpoint(
+    _rest, partitions=None if _SHARE == "all" else parse_partitions(_SHARE)
+)

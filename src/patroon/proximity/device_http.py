@@ -6,6 +6,7 @@ request stack and talks to the pipeline directly; everything it stores still goe
 the ingestor (validation, engine, encryption, audit).
 
     POST /device/v1/messages     Authorization: Device <device id>:<secret>
+    POST /device/v1/p/<NN>/messages  (the same, naming the pair's partition, as MQTT topics do)
          body: one message object or a list of up to 100 (buffered messages after an outage)
     200  {"receipts": [{"msg": 812, "status": "stored"}], "report_interval_seconds": 15,
           "alarms": [{"id": 17, "kind": "approach", "priority": 2, "time": "..."}]}
@@ -14,12 +15,18 @@ A 200 means every message with status ``stored`` or ``duplicate`` is in the evid
 A 503 means nothing was stored: the device keeps the messages and sends them again. Errors are
 ``application/problem+json``. ``alarms`` is only ever filled for a victim device, and names
 the kind of danger, never where the wearer is.
+
+One process can serve only so many devices (its engines live in one interpreter). Several
+endpoint processes each serve a share of the partitions, and the proxy in front routes by the
+partition in the path, so both devices of a pair always reach the same engine; a process asked
+for a partition it does not serve answers 421 Misdirected Request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 
 from django.utils import timezone
@@ -28,6 +35,7 @@ from patroon.proximity.ingest import Incoming, Ingestor
 from patroon.proximity.pipeline import Pipeline
 
 PREFIX = "/device/v1/"
+_PARTITIONED = re.compile(r"/device/v1/p/(\d{2})/messages")
 MAX_BODY = 64 * 1024
 MAX_MESSAGES = 100
 
@@ -87,9 +95,11 @@ async def _respond(send, status: int, document: dict, content_type: bytes) -> No
 class DeviceEndpoint:
     """Wraps the rest of the site's ASGI application; answers only under ``/device/v1/``."""
 
-    def __init__(self, fallback, pipeline_factory=None) -> None:
+    def __init__(self, fallback, pipeline_factory=None, partitions=None) -> None:
+        """``partitions``: the ones this process serves (None: all of them)."""
         self.fallback = fallback
-        self._factory = pipeline_factory or (lambda: Pipeline(Ingestor()).start())
+        self.partitions = frozenset(partitions) if partitions is not None else None
+        self._factory = pipeline_factory or (lambda: Pipeline(Ingestor(self.partitions)).start())
         self._pipeline: Pipeline | None = None
         self._lock = threading.Lock()
 
@@ -105,8 +115,7 @@ class DeviceEndpoint:
             await self.fallback(scope, receive, send)
             return
         try:
-            if scope["path"] != PREFIX + "messages" or scope["method"] != "POST":
-                raise _Problem(404, "Not found", "POST /device/v1/messages is the only endpoint.")
+            self._route(scope)
             document = await self._handle(scope, receive)
         except _Problem as problem:
             await _respond(
@@ -118,6 +127,24 @@ class DeviceEndpoint:
             )
             return
         await _respond(send, 200, document, b"application/json")
+
+    def _route(self, scope) -> None:
+        path = scope["path"]
+        partitioned = _PARTITIONED.fullmatch(path)
+        if scope["method"] != "POST" or not (partitioned or path == PREFIX + "messages"):
+            raise _Problem(404, "Not found", "POST /device/v1/messages is the only endpoint.")
+        if self.partitions is None:
+            return
+        if partitioned is None:
+            raise _Problem(
+                421, "Misdirected request", "Name the pair's partition: /device/v1/p/NN/messages."
+            )
+        if int(partitioned[1]) not in self.partitions:
+            raise _Problem(
+                421,
+                "Misdirected request",
+                f"Partition {partitioned[1]} is served by another endpoint process.",
+            )
 
     async def _handle(self, scope, receive) -> dict:
         device_id, secret = _credentials(scope)

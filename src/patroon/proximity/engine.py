@@ -100,7 +100,7 @@ class Command:
     report_interval_seconds: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     flags: tuple[str, ...] = ()
     alarms: list[Alarm] = field(default_factory=list)
@@ -148,8 +148,9 @@ class PairEngine:
             self.latest[ping.device] = ping.time
         self._sensors(ping, outcome)  # a cut strap matters whatever the clock says
         untrusted = "implausible_speed" in flags or "future_timestamp" in flags
-        detail = {"flags": flags}
-        self._latch(outcome, "implausible_position", ping, untrusted, not untrusted, detail)
+        if untrusted or self.raised:
+            detail = {"flags": flags}
+            self._latch(outcome, "implausible_position", ping, untrusted, not untrusted, detail)
         if untrusted:
             return outcome
         self.trusted[ping.device] = ping
@@ -217,6 +218,9 @@ class PairEngine:
     def _sensors(self, ping: Ping, outcome: Outcome) -> None:
         cfg = self.config
         battery = ping.battery
+        healthy = battery is None or battery > cfg.low_battery_percent
+        if ping.strap_ok and ping.skin_contact and healthy and not self.raised:
+            return  # the usual ping: no fault, and no episode to end
         self._latch(outcome, "strap_tamper", ping, fault=not ping.strap_ok, clear=ping.strap_ok)
         self._latch(
             outcome, "skin_contact_loss", ping, fault=not ping.skin_contact, clear=ping.skin_contact
@@ -255,41 +259,46 @@ class PairEngine:
                 continue
             raw = haversine_m(wearer.lat, wearer.lon, victim.lat, victim.lon)
             distance = max(0.0, raw - wearer.accuracy_m - victim.accuracy_m)
-            detail = {"subject": victim_id, "distance_m": round(raw)}
             for kind, radius in (
                 ("approach", cfg.alert_radius_m),
                 ("close_approach", cfg.inner_radius_m),
             ):
                 rearmed = distance > radius * (1 + cfg.hysteresis)
-                self._track(outcome, kind, victim_id, distance <= radius, rearmed, ping, detail)
+                self._track(outcome, kind, victim_id, distance <= radius, rearmed, ping, raw)
 
     def _zones(self, ping: Ping, outcome: Outcome) -> None:
         for zone in self.config.zones:
             distance = max(0.0, zone.distance_m(ping.lat, ping.lon) - ping.accuracy_m)
             inside = distance == 0.0
-            if not zone.active_at(ping.time):
-                if inside:
-                    outcome.suppressions.append(
-                        Suppression(
-                            "zone_breach",
-                            ping.device,
-                            ping.time,
-                            f"zone {zone.name!r} is outside its schedule",
-                        )
+            if inside and not zone.active_at(ping.time):
+                outcome.suppressions.append(
+                    Suppression(
+                        "zone_breach",
+                        ping.device,
+                        ping.time,
+                        f"zone {zone.name!r} is outside its schedule",
                     )
+                )
                 inside = False
             rearmed = distance > self.config.zone_rearm_margin_m
-            detail = {"subject": zone.name, "distance_m": round(distance)}
-            self._track(outcome, "zone_breach", zone.name, inside, rearmed, ping, detail)
+            self._track(outcome, "zone_breach", zone.name, inside, rearmed, ping, distance)
 
-    def _track(self, outcome, kind, subject, inside, rearmed, ping, detail) -> None:
+    def _track(self, outcome, kind, subject, inside, rearmed, ping, distance_m) -> None:
+        """``distance_m`` is what the alarm reports: the raw distance between the devices,
+        or the distance to the zone's edge."""
         key = (kind, subject)
-        if key not in self.trackers:
-            self.trackers[key] = Tracker(self.config.dwell_seconds, self.config.dwell_pings)
-        decision, reason = self.trackers[key].evaluate(inside, rearmed, ping.time)
+        tracker = self.trackers.get(key)
+        if tracker is None:
+            if not inside:  # a fresh tracker outside decides nothing: most pings, most pairs
+                return
+            tracker = self.trackers[key] = Tracker(
+                self.config.dwell_seconds, self.config.dwell_pings
+            )
+        decision, reason = tracker.evaluate(inside, rearmed, ping.time)
         if decision == "pending":
             self._raise_rate(outcome)  # confirm within seconds, not a full minute
         elif decision == "fire":
+            detail = {"subject": subject, "distance_m": round(distance_m)}
             self._raise(outcome, kind, self.config.perpetrator, ping.time, detail)
         elif decision == "suppress":
             outcome.suppressions.append(

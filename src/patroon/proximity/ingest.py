@@ -103,6 +103,9 @@ class Incoming:
     # HTTPS carries the device's secret with each request; MQTT devices are authenticated by
     # the broker (one user per device, allowed to publish only on its own topic).
     secret: str | None = None
+    # What the transport needs to acknowledge the message once stored (MQTT: the session and
+    # the packet id of its PUBACK).
+    reply: object = None
 
 
 @dataclass

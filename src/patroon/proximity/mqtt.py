@@ -21,6 +21,7 @@ work stays on the pipeline's threads.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 from collections import defaultdict
@@ -40,6 +41,8 @@ PREFIX = "patroon/v1"
 # An alarm a victim device has not confirmed is sent again after this long.
 REDELIVER_AFTER = timedelta(seconds=30)
 RECONNECT_AFTER_S = 1.0
+# How long the session loop gathers messages before handing them to the pipeline.
+COLLECT_FOR_S = 0.005
 
 
 def inbound_topic(partition: int, device_id: str, prefix: str = PREFIX) -> str:
@@ -48,6 +51,11 @@ def inbound_topic(partition: int, device_id: str, prefix: str = PREFIX) -> str:
 
 def outbound_topic(device_id: str, prefix: str = PREFIX) -> str:
     return f"{prefix}/d/{device_id}"
+
+
+def _abort(sessions) -> None:
+    for session in sessions:
+        session.transport.abort()
 
 
 def drop_sessions(name: str, partitions, host: str = "127.0.0.1", port: int = 1883) -> None:
@@ -85,7 +93,7 @@ class MqttWorker:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
-        self._pending: list[tuple[Session, int, Incoming]] = []
+        self._pending: list[Incoming] = []
         pipeline.after_commit = self._after_commit
         pipeline.on_tick = self._redeliver
 
@@ -152,41 +160,59 @@ class MqttWorker:
     def _on_messages(self, session: Session, messages) -> None:
         now = timezone.now()
         if not self._pending:
-            self.loop.call_soon(self._flush)
+            # Whatever else arrives in the next few milliseconds goes along: every hand-over to
+            # the pipeline costs a thread wake-up, and they cost more than the messages did.
+            self.loop.call_later(COLLECT_FOR_S, self._flush)
         for topic, payload, packet_id in messages:
             device_id = topic.rsplit("/", 1)[-1]
-            self._pending.append((session, packet_id, Incoming(device_id, payload, "mqtt", now)))
+            reply = (session, packet_id)
+            self._pending.append(Incoming(device_id, payload, "mqtt", now, reply=reply))
 
     def _flush(self) -> None:
         batch, self._pending = self._pending, []
-        future = asyncio.wrap_future(self.pipeline.submit([item for _, _, item in batch]))
-        future.add_done_callback(lambda done: self._settle(batch, done))
+        future = self.pipeline.submit(batch)
+        future.add_done_callback(functools.partial(self._if_refused, batch))
 
-    def _settle(self, batch, done) -> None:
+    def _if_refused(self, batch: list[Incoming], done) -> None:
+        """Nothing of a refused batch is acknowledged: new sessions make the broker send it
+        all again. (Stored batches are acknowledged in ``_after_commit``.)"""
         if done.exception() is not None:
-            # Nothing acknowledged: new sessions make the broker send it all again.
-            for session in {session for session, _, _ in batch}:
-                session.transport.abort()
-            return
-        acks = defaultdict(list)
-        for session, packet_id, _ in batch:
-            if packet_id:
-                acks[session].append(packet_id)
+            sessions = {item.reply[0] for item in batch}
+            self.loop.call_soon_threadsafe(_abort, sessions)
+
+    def _answer(self, acks: dict[Session, list[int]], messages: list) -> None:
+        """On the session loop: the group's PUBACKs, then receipts and alarms."""
         for session, packet_ids in acks.items():
             session.ack(packet_ids)
+        if messages and self.publisher is not None:
+            self.publisher.publish_many(messages)
 
     # -- outbound (called on the pipeline's threads) ----------------------------------------
 
-    def _send(self, documents: list[tuple[str, dict, int]]) -> None:
+    def _send(self, documents: list[tuple[str, dict, int]], acks=None) -> None:
         messages = [
             (outbound_topic(device, self.prefix), msgspec.json.encode(doc), qos)
             for device, doc, qos in documents
         ]
-        if messages and self.loop is not None and self.publisher is not None:
-            self.loop.call_soon_threadsafe(self.publisher.publish_many, messages)
+        if (messages or acks) and self.loop is not None:
+            self.loop.call_soon_threadsafe(self._answer, acks or {}, messages)
 
     def _after_commit(self, items: list[Incoming], receipts: list[Receipt], alarms) -> None:
-        """Receipts for the devices, and the new alarms pushed to their victims' devices."""
+        """Once per stored group, in one hand-over to the session loop: the broker's PUBACKs,
+        the devices' receipts and the new alarms pushed to their victims' devices. The
+        PUBACKs go even if building the rest fails, or the broker would stop sending."""
+        acks: dict[Session, list[int]] = defaultdict(list)
+        documents: list[tuple[str, dict, int]] = []
+        try:
+            for item in items:
+                if item.reply is not None and item.reply[1]:
+                    acks[item.reply[0]].append(item.reply[1])
+            documents = self._answers(items, receipts, alarms)
+        finally:
+            self._send(documents, acks)
+
+    @staticmethod
+    def _answers(items: list[Incoming], receipts: list[Receipt], alarms) -> list:
         answers: dict[str, dict] = defaultdict(dict)
         for item, receipt in zip(items, receipts, strict=True):
             if item.transport != "mqtt":
@@ -203,9 +229,9 @@ class MqttWorker:
         documents = [(device_id, answer, 0) for device_id, answer in answers.items()]
         told = {victim for _, victims in alarms for victim in victims}
         if told:
-            for device_id, alarms in pending_alarms(told, timezone.now()).items():
-                documents.append((device_id, {"alarms": alarms}, 1))
-        self._send(documents)
+            for device_id, pending in pending_alarms(told, timezone.now()).items():
+                documents.append((device_id, {"alarms": pending}, 1))
+        return documents
 
     def _redeliver(self) -> None:
         owned = {

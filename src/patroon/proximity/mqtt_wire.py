@@ -49,9 +49,13 @@ def subscribe_packet(packet_id: int, topic: str, qos: int = 1) -> bytes:
     return frame(SUBSCRIBE, 0x02, packet_id.to_bytes(2, "big") + _string(topic) + bytes([qos]))
 
 
-def publish_packet(topic: str, payload: bytes, qos: int = 0, packet_id: int = 0) -> bytes:
-    body = _string(topic) + (packet_id.to_bytes(2, "big") if qos else b"") + payload
-    return frame(PUBLISH, qos << 1, body)
+def publish_head(topic: str, payload_size: int, qos: int = 0) -> bytes:
+    """A PUBLISH up to its packet id, which is only known when it is sent: a sender of many
+    messages builds the rest ahead (``Session.publish_built``)."""
+    name = _string(topic)
+    return (
+        bytes([PUBLISH << 4 | qos << 1]) + _length(len(name) + 2 * bool(qos) + payload_size) + name
+    )
 
 
 def puback_packets(packet_ids) -> bytes:
@@ -181,13 +185,24 @@ class Session(asyncio.Protocol):
     def publish_many(self, messages) -> None:
         """``(topic, payload, qos)`` in one write; QoS 1 is best effort here (the
         application re-sends alarms until the victim device confirms them)."""
+        self.publish_built(
+            [
+                (publish_head(topic, len(payload), qos), payload, qos)
+                for topic, payload, qos in messages
+            ]
+        )
+
+    def publish_built(self, messages) -> None:
+        """``(publish_head(topic, len(payload), qos), payload, qos)`` in one write."""
         if self.transport is None or self.transport.is_closing():
             return
-        packets = [
-            publish_packet(topic, payload, qos, self._packet_id() if qos else 0)
-            for topic, payload, qos in messages
-        ]
-        self.transport.write(b"".join(packets))
+        next_id = self._packet_id
+        self.transport.write(
+            b"".join(
+                head + next_id().to_bytes(2, "big") + payload if qos else head + payload
+                for head, payload, qos in messages
+            )
+        )
 
     def disconnect(self) -> None:
         if self.transport is not None and not self.transport.is_closing():

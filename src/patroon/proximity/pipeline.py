@@ -187,6 +187,10 @@ class Pipeline:
         receipts = group.prepared.final_receipts()
         try:
             self.ingestor.attach_pending_alarms(group.items, receipts)
+        except Exception:  # stored all the same: the alarms go out on the next attempt
+            log.exception("proximity: pending alarms for %d messages", len(group.items))
+            close_old_connections()
+        try:
             if self.after_commit is not None:
                 self.after_commit(group.items, receipts, group.prepared.stored_alarms)
         except Exception:  # stored all the same: the alarms go out on the next attempt

@@ -24,6 +24,25 @@ NOTE_PURPOSE = b"patroon.proximity.OperatorAction.note"
 PARTITIONS = 64
 
 
+def parse_partitions(text: str) -> list[int]:
+    """``all``, ``0-7``, ``0,2,4`` or ``i/n`` (the partitions of process i of n); a
+    ValueError says what is wrong."""
+    if text == "all":
+        return list(range(PARTITIONS))
+    if "/" in text:
+        index, count = (int(v) for v in text.split("/"))
+        if not 0 <= index < count:
+            raise ValueError("index/count: index must be below count")
+        return [p for p in range(PARTITIONS) if p % count == index]
+    chosen = set()
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        chosen.update(range(int(low), int(high or low) + 1))
+    if not chosen or max(chosen) >= PARTITIONS:
+        raise ValueError(f"partitions are 0 to {PARTITIONS - 1}")
+    return sorted(chosen)
+
+
 def partition_for(pair_id) -> int:
     """Stable across processes and restarts (not Python's salted ``hash``)."""
     return hashlib.sha256(str(pair_id).encode()).digest()[0] % PARTITIONS
