@@ -89,14 +89,23 @@ def test_wrong_secret_and_bad_bodies_get_problem_json(endpoint, paired):
     assert not Ping.objects.exists()
 
 
-def test_the_victim_device_learns_of_the_approach_in_its_next_answer(endpoint, paired):
-    victim, wearer = paired.secrets["VD-H"], paired.secrets["AM-H"]
-    post(endpoint, "VD-H", victim, {"msg": 1, "t": at(30), "lat": 52.0907, "lon": 5.1214})
+HOME = {"lat": 52.0907, "lon": 5.1214}
+
+
+def approach(endpoint, paired) -> dict:
+    """The victim's device reports where she is, then the wearer comes within 1 km twice:
+    an approach alarm. Returns the wearer's answer."""
+    post(endpoint, "VD-H", paired.secrets["VD-H"], {"msg": 1, "t": at(30), **HOME})
     near = [
         {"msg": 1, "t": at(20), "lat": 52.0950, "lon": 5.1300},
         {"msg": 2, "t": at(5), "lat": 52.0951, "lon": 5.1301},
     ]
-    _, _, answer = post(endpoint, "AM-H", wearer, near)
+    return post(endpoint, "AM-H", paired.secrets["AM-H"], near)[2]
+
+
+def test_the_victim_device_learns_of_the_approach_in_its_next_answer(endpoint, paired):
+    victim = paired.secrets["VD-H"]
+    answer = approach(endpoint, paired)
     assert answer["report_interval_seconds"] == 15 and answer["alarms"] == []
     _, _, answer = post(
         endpoint, "VD-H", victim, {"msg": 2, "t": at(0), "lat": 52.0907, "lon": 5.1214}
@@ -110,13 +119,8 @@ def test_the_victim_device_learns_of_the_approach_in_its_next_answer(endpoint, p
 
 
 def test_an_alarm_still_untold_reaches_the_victim_device_after_a_restart(endpoint, paired):
-    victim, wearer = paired.secrets["VD-H"], paired.secrets["AM-H"]
-    post(endpoint, "VD-H", victim, {"msg": 1, "t": at(30), "lat": 52.0907, "lon": 5.1214})
-    near = [
-        {"msg": 1, "t": at(20), "lat": 52.0950, "lon": 5.1300},
-        {"msg": 2, "t": at(5), "lat": 52.0951, "lon": 5.1301},
-    ]
-    post(endpoint, "AM-H", wearer, near)
+    victim = paired.secrets["VD-H"]
+    approach(endpoint, paired)
     assert Delivery.objects.get(target="device:VD-H").status == "pending"
 
     restarted = Pipeline(Ingestor()).start()  # knows nothing of what is untold, reads it
