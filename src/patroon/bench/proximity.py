@@ -56,7 +56,7 @@ class _Answer(msgspec.Struct):
     alarms: list[dict] = []
 
 
-read_answer = msgspec.json.Decoder(_Answer).decode
+_read_answer = msgspec.json.Decoder(_Answer).decode
 
 
 def _percentiles(values: list[float]) -> dict:
@@ -133,10 +133,9 @@ class _CpuMeter:
 
 @contextmanager
 def _no_collector_pauses():
-    """The simulated devices without the cycle collector while they play: its full passes
-    over the hundreds of thousands of messages sent and waited for held up the receipts for
-    tenths of a second, which counted as the hub's latency. Playing makes no cycles worth
-    collecting."""
+    """The simulated devices without the cycle collector while they play: a full pass walks
+    the hundreds of thousands of messages sent and waited for, and a pause in the devices'
+    loop would count as the hub's latency. Playing makes no cycles worth collecting."""
     gc.collect()
     gc.freeze()
     gc.disable()
@@ -283,7 +282,7 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
         session.ack([packet_id for _, _, packet_id in messages if packet_id])
         for topic, payload, _ in messages:
             device = topic.rsplit("/", 1)[-1]
-            answer = read_answer(payload)
+            answer = _read_answer(payload)
             for number in answer.stored:
                 if number % 2 == 0:  # a position or heartbeat, not a confirmation
                     stored.setdefault((device, number), now)
