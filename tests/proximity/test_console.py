@@ -4,11 +4,13 @@ the pair's map shows no coordinates and its read is audited, and live updates st
 
 import asyncio
 import re
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import AsyncClient
 from django.utils import timezone
 
@@ -19,7 +21,7 @@ from patroon.cases.models import Notification
 from patroon.proximity import services
 from patroon.proximity.ingest import Incoming, Ingestor
 from patroon.proximity.models import Alarm, Delivery, OperatorAction
-from patroon.proximity.store import NOTE_PURPOSE
+from patroon.proximity.store import NOTE_PURPOSE, PARTITIONS
 from patroon.security.keys import cipher
 from tests import factories
 from tests.cases.conftest import case, world  # noqa: F401 - fixtures
@@ -66,6 +68,45 @@ def test_an_unacknowledged_top_priority_alarm_escalates_after_its_deadline(pair,
         object_type="proximity.Alarm", object_id=str(alarm.pk), purpose__contains="escalated"
     ).exists()
     assert services.escalate_due(T0 + timedelta(seconds=600)) == []  # once
+
+
+def test_each_worker_escalates_only_the_alarms_of_its_own_partitions(pair, clock):
+    alarm = panic(pair, clock)
+    own = pair.pair.partition
+    later = T0 + timedelta(seconds=61)
+    assert services.escalate_due(later, partitions=[p for p in range(PARTITIONS) if p != own]) == []
+    assert Alarm.objects.get(pk=alarm.pk).escalated_at is None
+    assert services.escalate_due(later, partitions=[own]) == [alarm.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alarm_another_transaction_holds_waits_for_the_next_tick_instead_of_the_lock(
+    pair, clock
+):
+    """An operator acknowledging it, or another escalator, holds the row: the ingest clock
+    that escalates must not stand still behind them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: SQLite locks the whole database instead")
+    alarm = panic(pair, clock)
+    later = T0 + timedelta(seconds=61)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with transaction.atomic():
+            Alarm.objects.select_for_update().get(pk=alarm.pk)
+            held.set()
+            release.wait(10)
+        connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        holder = pool.submit(hold)
+        assert held.wait(10)
+        started = time.monotonic()
+        assert services.escalate_due(later) == []
+        assert time.monotonic() - started < 2
+        release.set()
+        holder.result()
+    assert services.escalate_due(later) == [alarm.pk]
 
 
 def test_an_acknowledged_alarm_is_never_escalated(pair, clock, operator):

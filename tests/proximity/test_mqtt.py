@@ -5,13 +5,13 @@ confirmation marks the delivery."""
 import json
 import queue
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import paho.mqtt.client as paho
 import pytest
 
 from patroon.accounts.actor import SYSTEM
-from patroon.proximity import services
+from patroon.proximity import mqtt, services
 from patroon.proximity.ingest import Ingestor
 from patroon.proximity.models import Alarm, Delivery, Ping
 from patroon.proximity.mqtt import MqttWorker, inbound_topic, outbound_topic
@@ -62,7 +62,7 @@ def running():
     assert worker.wait_connected(), "the MQTT broker on 127.0.0.1:1883 is not reachable"
     partition = paired.pair.partition
     devices = {d: Device(d, partition, prefix) for d in ("AM-M", "VD-M")}
-    yield devices
+    yield devices | {"worker": worker}
     for device in devices.values():
         device.close()
     worker.stop(forget_sessions=True)
@@ -93,6 +93,26 @@ def test_a_position_is_stored_before_its_receipt_and_an_approach_reaches_the_vic
     delivery = Delivery.objects.get(alarm_id=told[0]["id"], target="device:VD-M")
     assert delivery.status == "delivered" and delivery.attempts == 1
     assert Alarm.objects.filter(kind="approach").count() == 1
+
+
+def test_an_alarm_the_victim_device_has_not_confirmed_is_sent_again_and_counted(
+    running, monkeypatch
+):
+    victim, wearer = running["VD-M"], running["AM-M"]
+    victim.send(position(1, 52.0907, 5.1214))
+    victim.expect("stored")
+    wearer.send(position(1, 52.0950, 5.1300, ago=15))
+    wearer.send(position(2, 52.0951, 5.1301))
+    [first] = victim.expect("alarms")["alarms"]
+    delivery = Delivery.objects.get(alarm_id=first["id"], target="device:VD-M")
+    assert delivery.status == "pending" and delivery.attempts == 1  # the push, counted
+    worker = running["worker"]
+    worker._redeliver()  # the clock, before REDELIVER_AFTER: nothing yet
+    monkeypatch.setattr(mqtt, "REDELIVER_AFTER", timedelta(0))
+    worker._redeliver()
+    assert victim.expect("alarms")["alarms"] == [first]
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and delivery.attempts == 2
 
 
 def test_a_refused_message_is_answered_so_the_device_stops_sending_it(running):

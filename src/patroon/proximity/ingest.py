@@ -179,6 +179,10 @@ class Ingestor:
         # cost the endpoint 8 % of its time.
         self._untold: set[str] | None = None
         self._untold_lock = threading.Lock()
+        # Set by a transport that pushes each group's new alarms to the victims' devices as
+        # soon as the group is stored (MQTT): the push is then counted with the deliveries in
+        # the group's own transaction, instead of a read and an update of its own after it.
+        self.pushes_new_alarms = False
 
     # -- state -----------------------------------------------------------------------------
 
@@ -425,7 +429,9 @@ class Ingestor:
             if prepared.suppressions:
                 insert_rows(Suppression, SUPPRESSION_COLUMNS, prepared.suppressions)
             if prepared.alarms:
-                prepared.stored_alarms = self._store_alarms(prepared.alarms)
+                prepared.stored_alarms = self._store_alarms(
+                    prepared.alarms, pushed_at=now if self.pushes_new_alarms else None
+                )
             if prepared.commands:
                 _store_commands(prepared.commands, now)
             if prepared.acks:
@@ -495,12 +501,20 @@ class Ingestor:
             prepared.commands[command.device] = command.report_interval_seconds
 
     @staticmethod
-    def _store_alarms(alarms) -> list[tuple[Alarm, tuple[str, ...]]]:
+    def _store_alarms(
+        alarms, pushed_at: datetime | None = None
+    ) -> list[tuple[Alarm, tuple[str, ...]]]:
+        """``pushed_at``: the victims' devices are sent the alarm right after this commit, and
+        that first attempt is counted here. A worker that dies in between leaves the delivery
+        pending: it is sent again once ``REDELIVER_AFTER`` has passed, like any unconfirmed one."""
         created = Alarm.objects.bulk_create([alarm for alarm, _ in alarms])
+        attempt = {"attempts": 1, "last_attempt_at": pushed_at} if pushed_at else {}
         deliveries = []
         for alarm, (_, victims) in zip(created, alarms, strict=True):
             deliveries.append(Delivery(alarm=alarm, target="console"))
-            deliveries.extend(Delivery(alarm=alarm, target=f"device:{v}") for v in victims)
+            deliveries.extend(
+                Delivery(alarm=alarm, target=f"device:{v}", **attempt) for v in victims
+            )
         Delivery.objects.bulk_create(deliveries)
         return [(alarm, victims) for alarm, (_, victims) in zip(created, alarms, strict=True)]
 
@@ -564,6 +578,17 @@ def _alarm_row(pair_id, pair: _Pair, alarm, now: datetime) -> Alarm:
     )
 
 
+def told_to_victim(alarm: Alarm) -> dict:
+    """An alarm as a victim device is told it: kind, priority and time, never where the
+    wearer is."""
+    return {
+        "id": alarm.pk,
+        "kind": alarm.kind,
+        "priority": alarm.priority,
+        "time": alarm.time.isoformat(),
+    }
+
+
 def pending_alarms(
     device_ids: set[str], now: datetime, quiet_for: timedelta = timedelta(0)
 ) -> dict[str, list[dict]]:
@@ -583,16 +608,8 @@ def pending_alarms(
         device_id = delivery.target.removeprefix("device:")
         if device_id not in device_ids:
             continue
-        alarm = delivery.alarm
         ids.append(delivery.pk)
-        found[device_id].append(
-            {
-                "id": alarm.pk,
-                "kind": alarm.kind,
-                "priority": alarm.priority,
-                "time": alarm.time.isoformat(),
-            }
-        )
+        found[device_id].append(told_to_victim(delivery.alarm))
     if ids:
         Delivery.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1, last_attempt_at=now)
     return found

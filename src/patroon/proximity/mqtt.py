@@ -31,7 +31,7 @@ import msgspec
 import uvloop
 from django.utils import timezone
 
-from patroon.proximity.ingest import Incoming, Receipt, pending_alarms
+from patroon.proximity.ingest import Incoming, Receipt, pending_alarms, told_to_victim
 from patroon.proximity.mqtt_wire import Session, open_session
 from patroon.proximity.pipeline import Pipeline
 
@@ -95,6 +95,7 @@ class MqttWorker:
         self._stopping: asyncio.Event | None = None
         self._pending: list[Incoming] = []
         pipeline.after_commit = self._after_commit
+        pipeline.ingestor.pushes_new_alarms = True
         pipeline.on_tick = self._redeliver
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -227,10 +228,13 @@ class MqttWorker:
             if receipt.report_interval_seconds:
                 answer["report_interval_seconds"] = receipt.report_interval_seconds
         documents = [(device_id, answer, 0) for device_id, answer in answers.items()]
-        told = {victim for _, victims in alarms for victim in victims}
-        if told:
-            for device_id, pending in pending_alarms(told, timezone.now()).items():
-                documents.append((device_id, {"alarms": pending}, 1))
+        # The group's new alarms, from memory: the push is already counted with the
+        # deliveries; older unconfirmed ones are the clock's (``_redeliver``).
+        news: dict[str, list[dict]] = defaultdict(list)
+        for alarm, victims in alarms:
+            for victim in victims:
+                news[victim].append(told_to_victim(alarm))
+        documents.extend((device_id, {"alarms": told}, 1) for device_id, told in news.items())
         return documents
 
     def _redeliver(self) -> None:

@@ -204,7 +204,7 @@ class Pipeline:
     def _tick(self) -> None:
         try:
             self.ingestor.tick()
-            services.escalate_due()
+            services.escalate_due(partitions=self.ingestor.partitions)
             if self.on_tick is not None:
                 self.on_tick()
         except Exception:

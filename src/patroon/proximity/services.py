@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from patroon.accounts.access import NotVisible, require
 from patroon.accounts.actor import SYSTEM, Actor
 from patroon.accounts.permissions import Capability
-from patroon.audit.services import record
+from patroon.audit.services import record, record_many
 from patroon.cases import notify
 from patroon.cases.models import Measure
 from patroon.proximity import policy, store
@@ -177,36 +178,47 @@ def mark_delivered(actor: Actor, alarm_ids: list[int], target: str = "console") 
     ).update(status=Delivery.Status.DELIVERED, delivered_at=now, last_attempt_at=now)
 
 
-def escalate_due(now: datetime | None = None) -> list[int]:
+def escalate_due(now: datetime | None = None, partitions: Iterable[int] | None = None) -> list[int]:
     """Top-priority alarms nobody acknowledged within the policy's deadline go up: marked on
-    the console for the supervisor and announced to the case director."""
+    the console for the supervisor and announced to the case director.
+
+    Each worker escalates the alarms of its own partitions (``None``: all), in one short
+    transaction, and skips rows another transaction holds (an operator acknowledging, or an
+    escalator of all partitions): the next tick sees what is still due. It runs on the
+    ingest clock and takes the audit trail's head, so an alarm at a time (a save, an action
+    and an audit entry each) held both ingest workers' commits for seconds when a storm of
+    alarms fell due together."""
     now = now or timezone.now()
     deadline = timedelta(seconds=policy.load().escalate_after_seconds)
-    escalated = []
+    due = Alarm.objects.filter(
+        status=Alarm.Status.OPEN,
+        priority=1,
+        escalated_at__isnull=True,
+        raised_at__lte=now - deadline,
+    )
+    if partitions is not None:
+        due = due.filter(pair__partition__in=list(partitions))
     with transaction.atomic():
-        due = (
-            Alarm.objects.select_for_update(of=("self",))  # not the joined (nullable) rows
-            .filter(status=Alarm.Status.OPEN, priority=1, escalated_at__isnull=True)
-            .filter(raised_at__lte=now - deadline)
+        alarms = list(
+            due.select_for_update(of=("self",), skip_locked=True)  # not the joined rows
             .select_related("pair__measure__case__director")
+            .order_by("pk")
         )
-        for alarm in due:
-            alarm.escalated_at = now
-            alarm.save(update_fields=["escalated_at"])
-            OperatorAction.objects.create(
+        if not alarms:
+            return []
+        escalated = [alarm.pk for alarm in alarms]
+        Alarm.objects.filter(pk__in=escalated).update(escalated_at=now)
+        OperatorAction.objects.bulk_create(
+            OperatorAction(
                 pair_id=alarm.pair_id,
                 alarm=alarm,
                 kind=OperatorAction.Kind.ESCALATE,
                 at=now,
                 actor=SYSTEM.username,
             )
-            record(
-                SYSTEM,
-                "update",
-                "proximity.Alarm",
-                str(alarm.pk),
-                "escalated: not acknowledged in time",
-            )
+            for alarm in alarms
+        )
+        for alarm in alarms:
             measure = alarm.pair.measure
             if measure is not None and measure.case.director is not None:
                 notify.send(
@@ -215,7 +227,13 @@ def escalate_due(now: datetime | None = None) -> list[int]:
                     measure.case,
                     key=f"device-alarm:{alarm.pk}",
                 )
-            escalated.append(alarm.pk)
+        record_many(
+            SYSTEM,
+            "update",
+            "proximity.Alarm",
+            [str(pk) for pk in escalated],
+            "escalated: not acknowledged in time",
+        )
     return escalated
 
 
