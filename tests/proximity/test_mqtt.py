@@ -108,6 +108,8 @@ def test_an_alarm_the_victim_device_has_not_confirmed_is_sent_again_and_counted(
     assert delivery.status == "pending" and delivery.attempts == 1  # the push, counted
     worker = running["worker"]
     worker._redeliver()  # the clock, before REDELIVER_AFTER: nothing yet
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
     monkeypatch.setattr(mqtt, "REDELIVER_AFTER", timedelta(0))
     worker._redeliver()
     assert victim.expect("alarms")["alarms"] == [first]
