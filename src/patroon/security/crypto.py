@@ -12,6 +12,7 @@ import base64
 import hmac
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,6 +57,40 @@ def envelope_key_id(envelope: bytes) -> str:
     return envelope[2 : 2 + envelope[1]].decode()
 
 
+class NoncePool:
+    """Random 96-bit nonces, drawn from the operating system a block at a time.
+
+    ``os.urandom`` lets go of the GIL on every call, and taking it back waits for whichever
+    thread runs to reach its switch interval (up to 5 ms): one call per stored position held
+    the victim-device worker's deciding thread up behind its broker and commit threads. A
+    block of 4,096 nonces is the same randomness with a 4,096th of the hand-overs. A forked
+    child starts with an empty block, so that no two processes use the same nonce."""
+
+    BLOCK = 4096
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        # A new lock too: another thread may have held the old one when the process forked.
+        self._lock = threading.Lock()
+        self._block = b""
+        self._at = 0
+
+    def take(self) -> bytes:
+        with self._lock:
+            if self._at >= len(self._block):
+                self._block = os.urandom(NONCE_BYTES * self.BLOCK)
+                self._at = 0
+            start = self._at
+            self._at = start + NONCE_BYTES
+            return self._block[start : start + NONCE_BYTES]
+
+
+_NONCES = NoncePool()
+
+
 class Cipher:
     """Encrypts with the active key, decrypts with whichever key the envelope names.
 
@@ -87,7 +122,7 @@ class Cipher:
 
     def encrypt(self, plaintext: str, purpose: bytes) -> bytes:
         ring, aead, header = self._state
-        nonce = os.urandom(NONCE_BYTES)
+        nonce = _NONCES.take()
         sealed = aead[ring.active_id].encrypt(nonce, plaintext.encode(), purpose)
         return header + nonce + sealed
 
