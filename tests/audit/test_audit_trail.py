@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from typer.testing import CliRunner
 
 from patroon.audit import append_only, chain
@@ -105,3 +106,13 @@ def test_chain_core_detects_reordering():
 def test_record_rejects_unknown_actions(org):
     with pytest.raises(ValueError):
         record(factories.actor(["intake"], org), "peek", "signal", "x")
+
+
+def test_an_entry_inside_a_transaction_costs_no_savepoint(org):
+    """The victim-device worker audits every group commit: a savepoint would add two round
+    trips to each. A failed entry fails the caller's whole transaction instead."""
+    actor = factories.actor(["intake"], org)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        record(actor, "create", "signal", "x")
+    assert not [q["sql"] for q in queries if "SAVEPOINT" in q["sql"].upper()]
+    assert AuditEntry.objects.filter(object_id="x").count() == 1
