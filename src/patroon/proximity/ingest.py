@@ -525,6 +525,8 @@ class Ingestor:
         now = self.clock()
         alarms = []
         for pair_id, pair in self.pairs.items():
+            if now < pair.engine.quiet_until:  # the usual pair: skipped without a call
+                continue
             outcome = pair.engine.on_tick(now)
             alarms += [(_alarm_row(pair_id, pair, a, now), pair.victims) for a in outcome.alarms]
         if alarms:
