@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from asgiref.sync import sync_to_async
+from django.db import connection, connections, transaction
 from django.test import AsyncClient
 from django.utils import timezone
 
@@ -265,6 +266,9 @@ def test_the_stream_under_asgi_resumes_from_last_event_id(pair, clock, operator_
         assert (await anext(chunks)).startswith(b"retry:")
         event = (await anext(chunks)).decode()
         await chunks.aclose()
+        # The stream read the database on asgiref's own thread: close that thread's
+        # connection, or the test database cannot be dropped afterwards.
+        await sync_to_async(connections.close_all)()
         return event
 
     with ThreadPoolExecutor(max_workers=1) as pool:
