@@ -4,7 +4,8 @@ messages); the devices resend both and each message is then stored once, with th
 uninterrupted stream would have raised."""
 
 import threading
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -81,3 +82,41 @@ def test_a_failed_commit_fails_the_group_decided_on_top_and_the_resends_store_on
     assert [r.status for r in resent] == ["duplicate"]
     assert Ping.objects.filter(device_id="AM-P").count() == 2
     assert list(Alarm.objects.values_list("kind", "ping_message_id")) == [("approach", 2)]
+
+
+def test_the_clock_escalates_while_the_collecting_thread_is_busy(monkeypatch):
+    """Escalation runs on the pipeline's clock thread: a collecting thread busy deciding
+    (here: held inside ``prepare``) does not hold it up, and stopping the pipeline stops it."""
+    services.pair_devices(
+        SYSTEM, perpetrator_device="AM-C", victim_devices=["VD-C"], measure=None, simulated=True
+    )
+    running = Pipeline(Ingestor(), tick_every=0.05).start()
+    release = threading.Event()
+    try:
+        assert running.ready.wait(10)
+        now = datetime.now(UTC)
+        panic = {"msg": 1, "t": now.timestamp(), "lat": 52.0, "lon": 5.0, "panic": True}
+        assert running.submit([Incoming("VD-C", panic, "http", now)]).result(10)[0].status == (
+            "stored"
+        )
+        alarm = Alarm.objects.get(kind="panic")
+        prepare = running.ingestor.prepare
+
+        def held(items):
+            release.wait(10)
+            return prepare(items)
+
+        monkeypatch.setattr(running.ingestor, "prepare", held)
+        later = {"msg": 2, "t": now.timestamp() + 1, "lat": 52.0, "lon": 5.0}
+        pending = running.submit([Incoming("VD-C", later, "http", now)])
+        Alarm.objects.filter(pk=alarm.pk).update(raised_at=alarm.raised_at - timedelta(minutes=2))
+        deadline = time.monotonic() + 5
+        while Alarm.objects.get(pk=alarm.pk).escalated_at is None:
+            assert time.monotonic() < deadline, "no escalation while the collector was busy"
+            time.sleep(0.05)
+        assert not pending.done()
+    finally:
+        release.set()
+        running.stop()
+    assert pending.result(10)[0].status == "stored"
+    assert not running.clock.is_alive()

@@ -238,10 +238,9 @@ class MqttWorker:
         return documents
 
     def _redeliver(self) -> None:
-        owned = {
-            device.id
-            for device in self.pipeline.ingestor.devices.values()
-            if device.kind == "victim_device"
-        }
+        """On the pipeline's clock thread, while the collecting thread may add devices: the
+        list is taken in one step (a loop over the live dict could see it change size)."""
+        devices = list(self.pipeline.ingestor.devices.values())
+        owned = {device.id for device in devices if device.kind == "victim_device"}
         due = pending_alarms(owned, timezone.now(), REDELIVER_AFTER)
         self._send([(device_id, {"alarms": alarms}, 1) for device_id, alarms in due.items()])
