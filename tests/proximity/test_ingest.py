@@ -145,6 +145,26 @@ def test_signal_loss_is_raised_on_the_clock_tick(pair, clock):
     assert ingestor.tick() == 0
 
 
+def test_a_signal_loss_alarm_that_could_not_be_stored_is_raised_on_the_next_tick(
+    pair, clock, monkeypatch
+):
+    ingestor = Ingestor(clock=clock)
+    ingestor.load()
+    send(ingestor, "VD-1", message(1, clock(), *VICTIM_AT), clock)
+    clock.advance(timedelta(minutes=6).total_seconds())
+
+    def database_down(alarms, pushed_at=None):
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(ingestor, "_store_alarms", database_down)
+    with pytest.raises(RuntimeError):
+        ingestor.tick()
+    assert not Alarm.objects.exists()
+    monkeypatch.undo()
+    assert ingestor.tick() == 1
+    assert Alarm.objects.get(kind="signal_loss").device_id == "AM-1"
+
+
 def test_a_restart_replays_the_log_in_a_few_queries(pair, clock, django_assert_max_num_queries):
     ingestor = Ingestor(clock=clock)
     for number in range(1, 21):

@@ -198,6 +198,16 @@ class PairEngine:
         self.quiet_until = min(deadlines, default=NEVER)
         return outcome
 
+    def not_stored(self, alarm: Alarm) -> None:
+        """A signal-loss alarm of this engine's tick could not be stored: the device counts
+        as not yet lost, so the next tick raises it again (the engine had moved on as if
+        the alarm were in the log)."""
+        if alarm.kind == "signal_loss" and alarm.device in self.lost:
+            self.lost.discard(alarm.device)
+            self.quiet_until = min(
+                self.quiet_until, self.last_heard[alarm.device] + self.silence_limits[alarm.device]
+            )
+
     def _heard(self, device: str, now: datetime) -> None:
         if device not in self.last_heard:
             raise ValueError(f"device {device!r} is not part of this pair")

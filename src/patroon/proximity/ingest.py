@@ -523,15 +523,21 @@ class Ingestor:
     def tick(self) -> int:
         """Signal loss for every pair this worker owns; returns the alarms stored."""
         now = self.clock()
-        alarms = []
+        alarms, raised = [], []
         for pair_id, pair in self.pairs.items():
             if now < pair.engine.quiet_until:  # the usual pair: skipped without a call
                 continue
             outcome = pair.engine.on_tick(now)
             alarms += [(_alarm_row(pair_id, pair, a, now), pair.victims) for a in outcome.alarms]
+            raised += [(pair.engine, alarm) for alarm in outcome.alarms]
         if alarms:
-            with transaction.atomic(using=self.db):
-                stored = self._store_alarms(alarms)
+            try:
+                with transaction.atomic(using=self.db):
+                    stored = self._store_alarms(alarms)
+            except Exception:
+                for engine, alarm in raised:
+                    engine.not_stored(alarm)
+                raise
             self._may_be_untold(stored)
         return len(alarms)
 
