@@ -11,7 +11,7 @@ Transports (the MQTT session loop, the HTTPS handler) never touch the database; 
 and wait. The collecting thread also runs the engines' clock (signal loss), since the engines
 are its own. The clock's database work — escalating unanswered alarms, re-delivering alarms
 victim devices have not confirmed — runs on a third thread: on the collecting thread it
-stopped the deciding for 20-30 ms every tick, after waiting for the group in flight, and a
+stopped the deciding for 16-22 ms every tick, after waiting for the group in flight, and a
 tick's worth of messages waited with it. It reads what is committed; what is still in flight
 is seen on the next tick."""
 
