@@ -203,18 +203,21 @@ class PairEngine:
         as not yet lost, so the next tick raises it again (the engine had moved on as if
         the alarm were in the log)."""
         if alarm.kind == "signal_loss" and alarm.device in self.lost:
-            self.lost.discard(alarm.device)
-            self.quiet_until = min(
-                self.quiet_until, self.last_heard[alarm.device] + self.silence_limits[alarm.device]
-            )
+            self._found(alarm.device)
 
     def _heard(self, device: str, now: datetime) -> None:
         if device not in self.last_heard:
             raise ValueError(f"device {device!r} is not part of this pair")
-        heard = self.last_heard[device] = max(self.last_heard[device], now)
+        self.last_heard[device] = max(self.last_heard[device], now)
         if device in self.lost:
-            self.lost.discard(device)
-            self.quiet_until = min(self.quiet_until, heard + self.silence_limits[device])
+            self._found(device)
+
+    def _found(self, device: str) -> None:
+        """A lost device counts as heard again: its own deadline may come before the pair's."""
+        self.lost.discard(device)
+        self.quiet_until = min(
+            self.quiet_until, self.last_heard[device] + self.silence_limits[device]
+        )
 
     # -- checks ----------------------------------------------------------------------------
 
