@@ -158,6 +158,18 @@ def _no_collector_pauses():
         gc.unfreeze()
 
 
+def _unfilled(wire: list) -> dict:
+    """One entry per planned message, filled in while the devices play: a dict that grows
+    while they play stops their loop to rehash it, and the pause counts against the hub (seen:
+    a 30-minute run's store p99 of 0.5 and 1.3 s in the 10 s where the dicts of sent and
+    stored messages passed 2.8 and 5.6 million entries)."""
+    return dict.fromkeys(key for _, key, _ in wire)
+
+
+def _filled(moments: dict) -> dict:
+    return {key: moment for key, moment in moments.items() if moment is not None}
+
+
 def _sustained(times: list[float], window: float = 60.0) -> float:
     """The lowest count in any full ``window`` of seconds, per second."""
     if not times:
@@ -278,8 +290,6 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
     from patroon.proximity.mqtt import inbound_topic
     from patroon.proximity.mqtt_wire import open_session, publish_head
 
-    sent: dict[tuple[str, int], float] = {}
-    stored: dict[tuple[str, int], float] = {}
     rejected: Counter = Counter()
     pushed = Counter()
 
@@ -296,9 +306,10 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
             device = topic.rsplit("/", 1)[-1]
             answer = _read_answer(payload)
             for number in answer.stored:
-                if number % 2 == 0:  # a position or heartbeat, not a confirmation
-                    stored.setdefault((device, number), now)
-                    waiting.pop((device, number), None)
+                key = (device, number)
+                if number % 2 == 0 and stored.get(key, now) is None:  # first receipt counts
+                    stored[key] = now
+                    waiting.pop(key, None)
             for item in answer.rejected:
                 rejected[item["error"]] += 1
                 waiting.pop((device, item.get("msg")), None)
@@ -317,6 +328,7 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
         return offset, (device, message["msg"]), (publish_head(topic, len(body), 1), body, 1)
 
     began, shift, wire = _serialised_ahead(world, plan, build)
+    sent, stored = _unfilled(wire), _unfilled(wire)
     # Opened once the messages are built: serialising holds this loop, and a session that
     # misses its keep-alive meanwhile is closed by the broker (seen: serialising a 30-minute
     # run took 6 minutes, and not one message went out).
@@ -370,8 +382,8 @@ async def _devices_over_mqtt(world, plan, prefix: str, partition: dict) -> dict:
     sender.disconnect()
     listener.disconnect()
     return {
-        "sent": sent,
-        "stored": stored,
+        "sent": _filled(sent),
+        "stored": _filled(stored),
         "rejected": rejected,
         "pushed": pushed,
         "played": played,
@@ -504,8 +516,7 @@ async def _devices_over_http(
 
     began, shift, wire = _serialised_ahead(world, plan, build)
     work: list[asyncio.Queue] = [asyncio.Queue() for _ in range(endpoints)]
-    sent: dict[tuple[str, int], float] = {}
-    stored: dict[tuple[str, int], float] = {}
+    sent, stored = _unfilled(wire), _unfilled(wire)
     errors: Counter = Counter()
     waited: list[float] = []
 
@@ -563,8 +574,8 @@ async def _devices_over_http(
         work[index % endpoints].put_nowait(None)
     await asyncio.gather(*tasks)
     return {
-        "sent": sent,
-        "stored": stored,
+        "sent": _filled(sent),
+        "stored": _filled(stored),
         "errors": errors,
         "waited": waited,
         "played": time.time() - began,
