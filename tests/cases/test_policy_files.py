@@ -26,12 +26,26 @@ def test_the_shipped_policy_files_load_with_sources():
     assert aftercare.tasks[0].for_whom == "child"  # children first
     referrals = policy.referrals()
     assert referrals.remind_after_hours(urgent=True) < referrals.remind_after_hours(urgent=False)
+    assert referrals.escalate_after_hours(urgent=True) < 24  # inside acute triage's day
     assert referrals.sources
 
 
-def test_a_referral_policy_without_whole_hours_is_refused():
-    with pytest.raises(policy.PolicyError, match="remind_after_hours.urgent"):
-        policy.parse_referrals({"version": "x", "remind_after_hours": {"urgent": 0, "other": 24}})
+REMIND = {"urgent": 4, "other": 24}
+ESCALATE = {"urgent": 12, "other": 72}
+
+
+@pytest.mark.parametrize(
+    ("remind", "escalate", "error"),
+    [
+        ({"urgent": 0, "other": 24}, ESCALATE, "remind_after_hours.urgent must be a whole"),
+        (REMIND, {"urgent": 12}, "escalate_after_hours.other must be a whole"),
+        (REMIND, {"urgent": 4, "other": 72}, "escalate_after_hours.urgent must come after"),
+    ],
+)
+def test_a_referral_policy_with_wrong_hours_is_refused(remind, escalate, error):
+    data = {"version": "x", "remind_after_hours": remind, "escalate_after_hours": escalate}
+    with pytest.raises(policy.PolicyError, match=error):
+        policy.parse_referrals(data)
 
 
 def test_the_vocabulary_knows_every_breach_behaviour():

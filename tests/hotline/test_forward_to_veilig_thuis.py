@@ -208,3 +208,42 @@ def test_a_referral_nobody_takes_on_is_reminded_to_both_sides_once(hotline_org, 
     remind(now=start + timedelta(hours=26))  # once per person and referral
     expected = sorted([acute.reference_code, waiting.reference])
     assert reminded(worker) == reminded(sender) == expected
+
+
+def test_a_referral_still_waiting_at_its_second_deadline_goes_to_the_supervisors(
+    hotline_org, vt_utrecht
+):
+    from datetime import timedelta
+
+    from patroon.cases.reminders import remind
+
+    operator = factories.actor(["hotline_operator"], hotline_org)
+    supervisor = factories.user(["supervisor"], vt_utrecht)
+    worker = factories.user(["professional"], vt_utrecht)
+    elsewhere = factories.user(
+        ["supervisor"], factories.organisation("vt-haaglanden", "veilig_thuis", "haaglanden")
+    )
+    calm = "Haar vriend bepaalt met wie ze omgaat en leest haar berichten."
+    [waiting] = services.forward_to_veilig_thuis(
+        operator, _recorded_conversation(operator, calm).pk, "utrecht"
+    )
+    [taken] = services.forward_to_veilig_thuis(
+        operator, _recorded_conversation(operator, calm).pk, "utrecht"
+    )
+    services_signals.accept_referral(actor_for_user(worker), taken.pk)
+    start = waiting.referred_at
+
+    def escalated(user):
+        rows = Notification.objects.filter(user=user, kind="referral_escalated")
+        return sorted(rows.values_list("reference", flat=True))
+
+    remind(now=start + timedelta(hours=71))  # reminded, not yet escalated
+    assert escalated(supervisor) == [] and escalated(worker) == []
+    remind(now=start + timedelta(hours=72))
+    remind(now=start + timedelta(hours=73))  # once per supervisor and referral
+    assert escalated(supervisor) == [waiting.reference]
+    assert escalated(worker) == escalated(elsewhere) == []  # supervisors of its receiver only
+    notice = Notification.objects.get(user=supervisor, kind="referral_escalated")
+    assert notice.url == "/inbox/"  # a supervisor does not read the report itself
+    inbox = factories.verified_client(supervisor).get("/inbox/").content.decode()
+    assert f"(kenmerk {waiting.reference}) op tijd opgepakt: beslis wie" in inbox

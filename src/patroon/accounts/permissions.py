@@ -142,8 +142,9 @@ WHY: dict[Role, str] = {
     Role.ANALYST: "Aggregated and pseudonymised figures only; never personal data.",
     Role.PRIVACY_OFFICER: "Reads and verifies the audit trail; no case content.",
     Role.SUPERVISOR: (
-        "Receives alerts nobody acknowledged in time; handles alerts; approves lowered risk "
-        "levels; at a helpline, reads response times per shift."
+        "Receives alerts nobody acknowledged in time and referrals nobody took on in time; "
+        "handles alerts; approves lowered risk levels; at a helpline, reads response times "
+        "per shift."
     ),
     Role.PROSECUTOR: (
         "Reads the cases and bundled timelines of the case teams they are on, and exports "

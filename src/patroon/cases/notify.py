@@ -40,6 +40,7 @@ VICTIM_IN_OTHER_CASE = "victim_in_other_case"
 REFERRAL = "referral"
 REFERRAL_WAITING = "referral_waiting"
 REFERRAL_UNANSWERED = "referral_unanswered"
+REFERRAL_ESCALATED = "referral_escalated"
 
 MESSAGES = {
     ASSIGNED: _("You were added to the team of case %(case)s."),
@@ -73,6 +74,10 @@ MESSAGES = {
     ),
     REFERRAL_UNANSWERED: _(
         "Your referral %(reference)s has not been taken on yet: phone the organisation."
+    ),
+    REFERRAL_ESCALATED: _(
+        "Nobody has taken on the report referred to your organisation (reference "
+        "%(reference)s) in time: decide who takes it."
     ),
 }
 
@@ -136,13 +141,19 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
 
 def _readers(organisation_id):
     """Everyone at the organisation who reads signals: who is told of a referral."""
+    from patroon.accounts.permissions import Capability
+
+    return _holding(organisation_id, Capability.SIGNAL_READ)
+
+
+def _holding(organisation_id, capability):
     from patroon.accounts.models import User
-    from patroon.accounts.permissions import Capability, roles_with
+    from patroon.accounts.permissions import roles_with
 
     return User.objects.filter(
         organisation_id=organisation_id,
         is_active=True,
-        role_grants__role__in=roles_with(Capability.SIGNAL_READ),
+        role_grants__role__in=roles_with(capability),
     ).distinct()
 
 
@@ -173,3 +184,13 @@ def referral_waiting(referral) -> int:
     sender = User.objects.filter(username=referral.referred_by, is_active=True)
     url = reverse("web:signal-detail", args=[referral.signal_id])
     return sent + _tell(sender, REFERRAL_UNANSWERED, referral, url)
+
+
+def referral_escalated(referral) -> int:
+    """A referral still not taken on at its second deadline: the receiving organisation's
+    supervisors (who hear of alerts nobody acknowledged) decide who takes it. They do not read
+    signals, so the notice names the reference and links to their inbox, not the report."""
+    from patroon.accounts.permissions import Capability
+
+    supervisors = _holding(referral.to_organisation_id, Capability.ALERT_ESCALATIONS)
+    return _tell(supervisors, REFERRAL_ESCALATED, referral, reverse("web:inbox"))

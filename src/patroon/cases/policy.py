@@ -182,20 +182,36 @@ class Referrals:
     sources: dict[str, str]
     urgent_hours: int
     other_hours: int
+    escalate_urgent_hours: int
+    escalate_other_hours: int
 
     def remind_after_hours(self, urgent: bool) -> int:
         return self.urgent_hours if urgent else self.other_hours
 
+    def escalate_after_hours(self, urgent: bool) -> int:
+        return self.escalate_urgent_hours if urgent else self.escalate_other_hours
+
 
 def parse_referrals(data: dict, name: str = "referrals.yaml") -> Referrals:
-    hours = data.get("remind_after_hours") or {}
+    remind = _whole_hours(data, "remind_after_hours", name)
+    escalate = _whole_hours(data, "escalate_after_hours", name)
+    for kind, first, then in zip(("urgent", "other"), remind, escalate, strict=True):
+        if then <= first:
+            raise PolicyError(
+                f"{name}: escalate_after_hours.{kind} must come after remind_after_hours.{kind}"
+            )
+    return Referrals(str(data["version"]), dict(data.get("sources") or {}), *remind, *escalate)
+
+
+def _whole_hours(data: dict, field: str, name: str) -> tuple[int, int]:
+    hours = data.get(field) or {}
     values = []
     for key in ("urgent", "other"):
         value = hours.get(key)
         if not isinstance(value, int) or value <= 0:
-            raise PolicyError(f"{name}: remind_after_hours.{key} must be a whole number of hours")
+            raise PolicyError(f"{name}: {field}.{key} must be a whole number of hours")
         values.append(value)
-    return Referrals(str(data["version"]), dict(data.get("sources") or {}), *values)
+    return values[0], values[1]
 
 
 # The categories retention knows how to act on (see retention.py); the file must set each.

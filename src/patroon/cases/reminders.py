@@ -83,8 +83,11 @@ def _waiting_referrals(now: datetime) -> int:
     )
     sent = 0
     for referral in waiting:
-        if referral.referred_at <= now - timedelta(hours=rules.remind_after_hours(referral.urgent)):
+        waited = now - referral.referred_at
+        if waited >= timedelta(hours=rules.remind_after_hours(referral.urgent)):
             sent += notify.referral_waiting(referral)
+        if waited >= timedelta(hours=rules.escalate_after_hours(referral.urgent)):
+            sent += notify.referral_escalated(referral)
     return sent
 
 
