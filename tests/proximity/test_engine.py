@@ -200,6 +200,21 @@ def test_strap_tamper_and_skin_contact_loss_fire_once_until_restored():
     assert outcomes[0].alarms[0].priority == 1
 
 
+def test_a_bracelet_apart_from_its_gps_unit_fires_once_until_they_are_together_again():
+    outcomes = feed(
+        engine(),
+        ping(WEARER, 0),
+        ping(WEARER, 10, unit_linked=False),
+        ping(WEARER, 20, unit_linked=False),  # the same episode
+        ping(WEARER, 30),
+        ping(WEARER, 40, unit_linked=False),
+    )
+    assert kinds(outcomes) == ["unit_separation", "unit_separation"]
+    assert outcomes[1].alarms[0].priority == 1  # where the wearer is, nobody knows
+    assert outcomes[1].commands  # the report rate goes up
+    assert [s.reason for s in outcomes[2].suppressions] == ["already raised for this episode"]
+
+
 def test_low_battery_fires_once_and_does_not_raise_the_report_rate():
     eng = engine()
     outcomes = feed(

@@ -107,6 +107,20 @@ def test_a_heartbeat_with_a_cut_strap_alarms_and_a_restart_does_not_repeat_it(pa
     assert Alarm.objects.filter(kind="strap_tamper").count() == 1  # latched state replayed
 
 
+def test_a_separated_bracelet_is_stored_alarms_and_stays_latched_after_a_restart(pair, clock):
+    ingestor = Ingestor(clock=clock)
+    apart = {"msg": 1, "type": "heartbeat", "t": clock().timestamp(), "unit": False}
+    send(ingestor, "AM-1", apart, clock)
+    assert list(Alarm.objects.values_list("kind", "priority")) == [("unit_separation", 1)]
+    assert list(Ping.objects.values_list("unit_linked", flat=True)) == [False]
+    clock.advance(30)
+    restarted = Ingestor(clock=clock)
+    restarted.load()
+    still_apart = {"msg": 2, "type": "heartbeat", "t": clock().timestamp(), "unit": False}
+    send(restarted, "AM-1", still_apart, clock)
+    assert Alarm.objects.filter(kind="unit_separation").count() == 1  # replayed from the log
+
+
 def test_a_zone_breach_is_detected_from_the_stored_encrypted_zone(pair, clock):
     ingestor = Ingestor(clock=clock)
     for number in range(1, 4):

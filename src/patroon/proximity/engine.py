@@ -41,6 +41,9 @@ class Ping:
     battery: float | None = None
     strap_ok: bool = True
     skin_contact: bool = True
+    # The ankle monitor's bracelet is within radio range of its GPS unit: apart, the position
+    # is the unit's, not the wearer's.
+    unit_linked: bool = True
     panic: bool = False
 
 
@@ -249,11 +252,14 @@ class PairEngine:
         cfg = self.config
         battery = ping.battery
         healthy = battery is None or battery > cfg.low_battery_percent
-        if ping.strap_ok and ping.skin_contact and healthy and not self.raised:
+        if ping.strap_ok and ping.skin_contact and ping.unit_linked and healthy and not self.raised:
             return  # the usual ping: no fault, and no episode to end
         self._latch(outcome, "strap_tamper", ping, fault=not ping.strap_ok, clear=ping.strap_ok)
         self._latch(
             outcome, "skin_contact_loss", ping, fault=not ping.skin_contact, clear=ping.skin_contact
+        )
+        self._latch(
+            outcome, "unit_separation", ping, fault=not ping.unit_linked, clear=ping.unit_linked
         )
         if battery is not None:
             self._latch(

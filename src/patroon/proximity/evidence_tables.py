@@ -258,6 +258,7 @@ PINGS = Table(
         _c("battery", "float", null=True),
         _c("strap_ok", "bool"),
         _c("skin_contact", "bool"),
+        _c("unit_linked", "bool"),
         _c("panic", "bool"),
         _c("flags"),
         _c("transport"),

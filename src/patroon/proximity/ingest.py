@@ -65,6 +65,7 @@ REPLAYED = (
     "battery",
     "strap_ok",
     "skin_contact",
+    "unit_linked",
     "panic",
 )
 PING_COLUMNS = (
@@ -78,6 +79,7 @@ PING_COLUMNS = (
     "battery",
     "strap_ok",
     "skin_contact",
+    "unit_linked",
     "panic",
     "flags",
     "transport",
@@ -389,6 +391,7 @@ class Ingestor:
                     battery=message.battery,
                     strap_ok=message.strap_ok,
                     skin_contact=message.skin_contact,
+                    unit_linked=message.unit_linked,
                     panic=message.panic,
                 )
                 outcome = self._decide(pair.engine, ping, message.kind, item.received_at)
@@ -410,6 +413,7 @@ class Ingestor:
                     message.battery,
                     message.strap_ok,
                     message.skin_contact,
+                    message.unit_linked,
                     message.panic,
                     ",".join(flags),
                     item.transport,

@@ -101,6 +101,7 @@ class Ping(models.Model):
     battery = models.FloatField(null=True)
     strap_ok = models.BooleanField(default=True)
     skin_contact = models.BooleanField(default=True)
+    unit_linked = models.BooleanField(default=True)
     panic = models.BooleanField(default=False)
     flags = models.CharField(max_length=100, blank=True)
     transport = models.CharField(max_length=10)

@@ -4,11 +4,13 @@ A device sends JSON objects; ``msg`` is the device's own increasing message numb
 a resend after a lost acknowledgement harmless (the hub stores each (device, msg) once)::
 
     {"msg": 812, "type": "position", "t": 1795000000.0, "lat": 51.92, "lon": 4.47,
-     "acc": 8, "spd": 1.2, "bat": 71, "strap": true, "skin": true, "panic": false}
+     "acc": 8, "spd": 1.2, "bat": 71, "strap": true, "skin": true, "unit": true, "panic": false}
     {"msg": 813, "type": "heartbeat", "t": 1795000030.0, "bat": 71, "strap": true}
     {"msg": 814, "type": "ack", "t": 1795000031.0, "alarms": [17, 18]}
 
-``t`` is seconds since the epoch (UTC) or an ISO 8601 time with an offset.
+``t`` is seconds since the epoch (UTC) or an ISO 8601 time with an offset. ``unit`` (ankle
+monitors) says whether the bracelet is within radio range of the GPS unit it is paired with;
+absent means it is.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Message:
     battery: float | None = None
     strap_ok: bool = True
     skin_contact: bool = True
+    unit_linked: bool = True
     panic: bool = False
     alarm_ids: tuple[int, ...] = field(default=())
 
@@ -63,6 +66,7 @@ class _Wire(msgspec.Struct):
     bat: _between(0, 100) = None
     strap: bool = True
     skin: bool = True
+    unit: bool = True
     panic: bool = False
     alarms: list[int] | None = None
 
@@ -127,6 +131,7 @@ def parse(raw: bytes | str | dict) -> Message:
         wire.bat,
         wire.strap,
         wire.skin,
+        wire.unit,
         wire.panic,
     )
 

@@ -16,6 +16,7 @@ ALARM_KINDS = (
     "zone_breach",
     "strap_tamper",
     "skin_contact_loss",
+    "unit_separation",
     "low_battery",
     "signal_loss",
     "implausible_position",

@@ -124,5 +124,6 @@ def ping_from_row(device: str, row) -> Ping:
         battery=row.battery,
         strap_ok=row.strap_ok,
         skin_contact=row.skin_contact,
+        unit_linked=row.unit_linked,
         panic=row.panic,
     )

@@ -42,6 +42,7 @@ KIND_LABELS = {
     "zone_breach": gettext_lazy("Zone entered"),
     "strap_tamper": gettext_lazy("Strap tampered with"),
     "skin_contact_loss": gettext_lazy("Skin contact lost"),
+    "unit_separation": gettext_lazy("Bracelet separated from its GPS unit"),
     "low_battery": gettext_lazy("Low battery"),
     "signal_loss": gettext_lazy("Signal lost"),
     "implausible_position": gettext_lazy("Implausible position"),
