@@ -204,6 +204,20 @@ def test_an_import_over_the_same_log_is_refused_and_changes_nothing(log, tmp_pat
     assert {model: model.objects.count() for model in before} == before
 
 
+def test_an_export_of_the_earlier_format_verifies_but_is_not_imported(log, tmp_path):
+    from patroon.proximity import manifest
+
+    export_evidence(SYSTEM, tmp_path / "export")
+    delete_log()
+    body = json.loads((tmp_path / "export" / manifest.MANIFEST).read_text())
+    body["format"] = "patroon-proximity-evidence/1"
+    manifest.sign(tmp_path / "export", body, evidence.signing_key())
+    assert verify_export(tmp_path / "export").valid
+    with pytest.raises(EvidenceError, match="imports only patroon-proximity-evidence/2"):
+        import_evidence(SYSTEM, tmp_path / "export")
+    assert not DevicePair.objects.exists()
+
+
 def test_an_export_that_does_not_verify_is_not_imported(log, tmp_path):
     export_evidence(SYSTEM, tmp_path / "export")
     delete_log()

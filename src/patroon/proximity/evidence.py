@@ -267,6 +267,11 @@ def import_evidence(
     if not result.valid:
         problems = "; ".join(f"{p.file}: {p.detail}" for p in result.problems)
         raise EvidenceError(f"The export does not verify: {problems}")
+    if result.manifest.get("format") != manifest.FORMAT:
+        raise EvidenceError(
+            f"The export is {result.manifest.get('format')}; this version imports only "
+            f"{manifest.FORMAT}. It still verifies as evidence."
+        )
     entries = {e["table"]: e for e in result.manifest["files"] if "table" in e}
     missing = [t.file for t in TABLES if t.name not in entries]
     if missing:

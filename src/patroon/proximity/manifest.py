@@ -19,7 +19,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-FORMAT = "patroon-proximity-evidence/1"
+# /2: the pings carry ``unit_linked`` (bracelet within range of its GPS unit). Older exports
+# still verify (hashes and signature do not depend on the columns); import takes only this one.
+FORMAT = "patroon-proximity-evidence/2"
+VERIFIABLE = frozenset({"patroon-proximity-evidence/1", FORMAT})
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 PUBLIC_KEY_PEM = "signing-key.pem"
@@ -181,8 +184,9 @@ def verify_export(directory: Path, expected_fingerprint: str | None = None) -> V
     except (ValueError, KeyError, TypeError) as exc:
         return VerifyResult(False, problems=[Problem(MANIFEST, "manifest", f"unreadable: {exc}")])
     result = VerifyResult(True, key, body, hashlib.sha256(data).hexdigest())
-    if body.get("format") != FORMAT:
-        result.problems.append(Problem(MANIFEST, "manifest", f"format is not {FORMAT}"))
+    if body.get("format") not in VERIFIABLE:
+        known = ", ".join(sorted(VERIFIABLE))
+        result.problems.append(Problem(MANIFEST, "manifest", f"format is not one of {known}"))
     if (problem := _signature_problem(data, directory, body)) is not None:
         result.problems.append(problem)
     if expected_fingerprint and expected_fingerprint != key:
